@@ -1,0 +1,188 @@
+//! The compound-file container: stream access with size limits, and the
+//! format detection from `\x01CompObj`.
+
+use std::io::{Cursor, Read};
+
+use crate::bytes::{slice, u32_at};
+use crate::error::{Error, Result};
+
+/// The format generations Microsoft Project has written since 1998.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub enum FileFormat {
+    /// Project 98.
+    Mpp8,
+    /// Project 2000, 2002 and 2003.
+    Mpp9,
+    /// Project 2007.
+    Mpp12,
+    /// Project 2010 to 2021.
+    Mpp14,
+}
+
+impl FileFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            FileFormat::Mpp8 => "MPP8",
+            FileFormat::Mpp9 => "MPP9",
+            FileFormat::Mpp12 => "MPP12",
+            FileFormat::Mpp14 => "MPP14",
+        }
+    }
+}
+
+/// What `\x01CompObj` says about the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompObj {
+    pub application_name: String,
+    pub format: String,
+}
+
+impl CompObj {
+    /// Parses the stream: a 28-byte header, then length-prefixed ANSI strings.
+    pub fn parse(data: &[u8]) -> Option<CompObj> {
+        let mut off = 28usize;
+        let mut next = || -> Option<String> {
+            let len = usize::try_from(u32_at(data, off)?).ok()?;
+            let text = slice(data, off + 4, len)?;
+            off = off.checked_add(4 + len)?;
+            Some(
+                text.iter()
+                    .take_while(|&&b| b != 0)
+                    .map(|&b| char::from(b))
+                    .collect(),
+            )
+        };
+        let application_name = next()?;
+        let format = next().unwrap_or_default();
+        Some(CompObj {
+            application_name,
+            format,
+        })
+    }
+
+    /// The major version of the saving application (`Microsoft.Project 16.0` -> 16).
+    pub fn application_version(&self) -> Option<u32> {
+        let name = &self.application_name;
+        let start = name.find("Project")? + "Project".len() + 1;
+        let digits: String = name
+            .get(start..)?
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        digits.parse().ok()
+    }
+
+    pub fn file_format(&self) -> Result<FileFormat> {
+        match self.format.as_str() {
+            "MSProject.MPP8" | "MSProject.MPT8" => Ok(FileFormat::Mpp8),
+            "MSProject.MPP9" | "MSProject.MPT9" | "MSProject.GLOBAL9" => Ok(FileFormat::Mpp9),
+            "MSProject.MPP12" | "MSProject.MPT12" | "MSProject.GLOBAL12" => Ok(FileFormat::Mpp12),
+            "MSProject.MPP14" | "MSProject.MPT14" | "MSProject.GLOBAL14" => Ok(FileFormat::Mpp14),
+            "" => Err(Error::UnsupportedVersion(format!(
+                "{} (no format string; Project 4.0 and older are not supported)",
+                self.application_name
+            ))),
+            other => Err(Error::UnsupportedVersion(format!(
+                "{other} saved by {}",
+                self.application_name
+            ))),
+        }
+    }
+}
+
+/// An opened compound file whose streams are read whole, under a size limit.
+pub struct Container<'a> {
+    cfb: cfb::CompoundFile<Cursor<&'a [u8]>>,
+    max_stream: u64,
+}
+
+impl<'a> Container<'a> {
+    pub fn open(data: &'a [u8], max_stream: u64) -> Result<Self> {
+        const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        if data.get(..8) != Some(&MAGIC[..]) {
+            return Err(Error::NotCompoundFile(
+                "the file does not start with the OLE2 signature".into(),
+            ));
+        }
+        let cfb = cfb::CompoundFile::open(Cursor::new(data))
+            .map_err(|e| Error::NotCompoundFile(e.to_string()))?;
+        Ok(Container { cfb, max_stream })
+    }
+
+    pub fn exists(&self, path: &str) -> bool {
+        self.cfb.is_stream(path)
+    }
+
+    /// Reads a whole stream; `None` when it does not exist.
+    pub fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
+        if !self.cfb.is_stream(path) {
+            return Ok(None);
+        }
+        let mut s = self
+            .cfb
+            .open_stream(path)
+            .map_err(|e| Error::corrupt(path, e.to_string()))?;
+        let len = s.len();
+        if len > self.max_stream {
+            return Err(Error::TooLarge {
+                size: len,
+                limit: self.max_stream,
+            });
+        }
+        let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        (&mut s)
+            .take(self.max_stream)
+            .read_to_end(&mut buf)
+            .map_err(|e| Error::corrupt(path, e.to_string()))?;
+        Ok(Some(buf))
+    }
+
+    /// Reads a stream, treating a missing one as empty.
+    pub fn stream_or_empty(&mut self, path: &str) -> Result<Vec<u8>> {
+        Ok(self.stream(path)?.unwrap_or_default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn compobj(app: &str, fmt: &str) -> Vec<u8> {
+        let mut v = vec![0u8; 28];
+        for s in [app, fmt] {
+            let mut b = s.as_bytes().to_vec();
+            b.push(0);
+            v.extend_from_slice(&(b.len() as u32).to_le_bytes());
+            v.extend_from_slice(&b);
+        }
+        v
+    }
+
+    #[test]
+    fn compobj_names_format_and_version() {
+        let c = CompObj::parse(&compobj("Microsoft.Project 16.0", "MSProject.MPP14")).unwrap();
+        assert_eq!(c.application_version(), Some(16));
+        assert_eq!(c.file_format().unwrap(), FileFormat::Mpp14);
+        let c = CompObj::parse(&compobj("Microsoft Project 9.0", "MSProject.MPP9")).unwrap();
+        assert_eq!(c.application_version(), Some(9));
+        assert_eq!(c.file_format().unwrap(), FileFormat::Mpp9);
+    }
+
+    #[test]
+    fn unknown_formats_are_typed_errors() {
+        let c = CompObj::parse(&compobj("Microsoft Project 4.0", "")).unwrap();
+        assert!(matches!(c.file_format(), Err(Error::UnsupportedVersion(_))));
+        let c = CompObj::parse(&compobj("Word", "Word.Document.8")).unwrap();
+        assert!(matches!(c.file_format(), Err(Error::UnsupportedVersion(_))));
+        assert!(CompObj::parse(&[0u8; 32]).is_some_and(|c| c.application_name.is_empty()));
+        assert!(CompObj::parse(&[0u8; 10]).is_none());
+    }
+
+    #[test]
+    fn non_cfb_input_is_refused() {
+        assert!(matches!(
+            Container::open(b"hello world, not a compound file", 1 << 20),
+            Err(Error::NotCompoundFile(_))
+        ));
+    }
+}

@@ -1,0 +1,24 @@
+//! Limits applied while reading, so hostile files end in an error instead of
+//! exhausting memory or time.
+
+/// Options for [`crate::read_bytes`] and friends.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ReadOptions {
+    /// Largest input accepted, in bytes (default 50 MB, the service's upload limit).
+    pub max_input_bytes: u64,
+    /// Largest number of entities of one kind (tasks, resources, ...) kept.
+    pub max_entities: usize,
+    /// Longest string kept, in characters; longer ones are cut.
+    pub max_string_chars: usize,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_input_bytes: 50 * 1024 * 1024,
+            max_entities: 1_000_000,
+            max_string_chars: 1 << 20,
+        }
+    }
+}

@@ -1,0 +1,185 @@
+//! `Props` streams: a key/value store of project settings and field maps.
+
+use std::collections::HashMap;
+
+use crate::bytes::{f64_at, i32_at, u16_at, u32_at, u8_at, utf16_at};
+use crate::model::{DateTime, Guid};
+
+/// Decoded `Props` stream: 32-bit keys to raw values.
+#[derive(Debug, Default, Clone)]
+pub struct Props {
+    items: HashMap<u32, Vec<u8>>,
+}
+
+impl Props {
+    /// Parses the MPP9/12/14 layout: a 16-byte header (item count at 12),
+    /// then `u32 size, u32 key, u32 unused, value`, values 2-byte aligned.
+    /// A malformed tail ends the walk; what was read so far is kept.
+    pub fn parse(data: &[u8]) -> Props {
+        let mut items = HashMap::new();
+        let count = u16_at(data, 12).unwrap_or(0);
+        let mut off = 16usize;
+        for _ in 0..count {
+            let (Some(size), Some(key)) = (u32_at(data, off), u32_at(data, off + 4)) else {
+                break;
+            };
+            let Ok(size) = usize::try_from(size) else { break };
+            let start = off + 12;
+            let Some(value) = size
+                .checked_add(start)
+                .and_then(|end| data.get(start..end))
+            else {
+                break;
+            };
+            if size == 0 {
+                break;
+            }
+            items.insert(key, value.to_vec());
+            off = start + size + (size & 1);
+        }
+        Props { items }
+    }
+
+    /// Parses the Project 98 layout (`Props8`), whose item header carries a
+    /// type hint in the key's third byte.
+    pub fn parse8(data: &[u8]) -> Props {
+        let mut items = HashMap::new();
+        let count = u16_at(data, 12).unwrap_or(0);
+        let mut off = 16usize;
+        for _ in 0..count {
+            let (Some(a1), Some(key), Some(a5)) =
+                (u32_at(data, off), u32_at(data, off + 4), u32_at(data, off + 8))
+            else {
+                break;
+            };
+            let hint = (key >> 16) & 0xFF;
+            let size = if hint == 64 {
+                a1
+            } else if a5 == 65536 {
+                4
+            } else {
+                a5
+            };
+            let Ok(size) = usize::try_from(size) else { break };
+            if size == 0 {
+                break;
+            }
+            let start = off + 12;
+            let Some(value) = size
+                .checked_add(start)
+                .and_then(|end| data.get(start..end))
+            else {
+                break;
+            };
+            items.insert(key, value.to_vec());
+            off = start + size + (size & 1);
+        }
+        Props { items }
+    }
+
+    pub fn get(&self, key: u32) -> Option<&[u8]> {
+        self.items.get(&key).map(Vec::as_slice)
+    }
+
+    pub fn contains(&self, key: u32) -> bool {
+        self.items.contains_key(&key)
+    }
+
+    pub fn byte(&self, key: u32) -> Option<u8> {
+        u8_at(self.get(key)?, 0)
+    }
+
+    pub fn u16(&self, key: u32) -> Option<u16> {
+        u16_at(self.get(key)?, 0)
+    }
+
+    pub fn bool(&self, key: u32) -> Option<bool> {
+        self.get(key).map(|v| u16_at(v, 0).map(u32::from).or(u8_at(v, 0).map(u32::from)) != Some(0))
+    }
+
+    pub fn i32(&self, key: u32) -> Option<i32> {
+        i32_at(self.get(key)?, 0)
+    }
+
+    pub fn f64(&self, key: u32) -> Option<f64> {
+        f64_at(self.get(key)?, 0)
+    }
+
+    pub fn string(&self, key: u32) -> Option<String> {
+        utf16_at(self.get(key)?, 0)
+    }
+
+    pub fn timestamp(&self, key: u32) -> Option<DateTime> {
+        DateTime::from_timestamp(self.get(key)?, 0)
+    }
+
+    /// A GUID: 16 raw bytes, or (MPP9) a `{...}` UTF-16 string.
+    pub fn guid(&self, key: u32) -> Option<Guid> {
+        let v = self.get(key)?;
+        if v.len() > 16 {
+            if let Some(g) = utf16_at(v, 0).and_then(|s| Guid::parse(&s)) {
+                return Some(g);
+            }
+        }
+        crate::bytes::guid_at(v, 0)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Builds a Props stream from (key, value) pairs, as Project lays it out.
+    pub fn build(items: &[(u32, &[u8])]) -> Vec<u8> {
+        let mut body = Vec::new();
+        for (key, value) in items {
+            body.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            body.extend_from_slice(&key.to_le_bytes());
+            body.extend_from_slice(&0u32.to_le_bytes());
+            body.extend_from_slice(value);
+            if value.len() % 2 == 1 {
+                body.push(0);
+            }
+        }
+        let mut out = Vec::new();
+        let size = (body.len() + 12) as u32;
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&size.to_le_bytes());
+        out.extend_from_slice(&0u32.to_le_bytes());
+        out.extend_from_slice(&(items.len() as u16).to_le_bytes());
+        out.extend_from_slice(&0u16.to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    #[test]
+    fn reads_typed_values_and_alignment() {
+        let name: Vec<u8> = "Std".encode_utf16().flat_map(u16::to_le_bytes).chain([0, 0]).collect();
+        let data = build(&[
+            (1, &[7]),
+            (2, &480i32.to_le_bytes()),
+            (3, &name),
+            (4, &2.5f64.to_le_bytes()),
+        ]);
+        let p = Props::parse(&data);
+        assert_eq!(p.byte(1), Some(7));
+        assert_eq!(p.i32(2), Some(480));
+        assert_eq!(p.string(3).as_deref(), Some("Std"));
+        assert_eq!(p.f64(4), Some(2.5));
+        assert_eq!(p.get(5), None);
+    }
+
+    #[test]
+    fn truncated_stream_keeps_what_was_read() {
+        let mut data = build(&[(1, &[1, 2]), (2, &[3, 4, 5, 6])]);
+        data.truncate(data.len() - 2);
+        let p = Props::parse(&data);
+        assert_eq!(p.get(1), Some(&[1u8, 2][..]));
+        assert_eq!(p.get(2), None);
+        // an absurd count cannot run past the data
+        let mut data = build(&[(1, &[1, 2])]);
+        data[12] = 0xFF;
+        data[13] = 0xFF;
+        assert_eq!(Props::parse(&data).get(1), Some(&[1u8, 2][..]));
+    }
+}

@@ -1,0 +1,162 @@
+//! `VarMeta` / `Var2Data`: variable-length values keyed by (unique id, key).
+
+use std::collections::BTreeMap;
+
+use crate::bytes::{f64_at, i16_at, i32_at, slice, u16_at, u32_at, u8_at, utf16_at};
+use crate::model::DateTime;
+
+/// Variable data of one block: for each unique id, its keys and value bytes.
+#[derive(Debug, Default, Clone)]
+pub struct VarData {
+    data: Vec<u8>,
+    /// uid -> (key -> offset of the size prefix in `data`).
+    index: BTreeMap<i32, BTreeMap<u16, usize>>,
+}
+
+/// Which `VarMeta` layout a format uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VarMetaKind {
+    /// MPP12/MPP14: 12-byte entries (u32 uid, u32 offset, u16 key).
+    V12,
+    /// MPP9: 8-byte entries (24-bit uid, u8 key, u32 offset).
+    V9,
+}
+
+impl VarData {
+    pub fn parse(meta: &[u8], data: Vec<u8>, kind: VarMetaKind) -> VarData {
+        let magic = u32_at(meta, 0);
+        let mut index: BTreeMap<i32, BTreeMap<u16, usize>> = BTreeMap::new();
+        if magic == Some(0xFADF_ADBA) || (kind == VarMetaKind::V12 && magic == Some(0)) {
+            let count = u32_at(meta, 8).and_then(|c| usize::try_from(c).ok()).unwrap_or(0);
+            let entry = match kind {
+                VarMetaKind::V12 => 12,
+                VarMetaKind::V9 => 8,
+            };
+            let max = meta.len().saturating_sub(24) / entry;
+            for i in 0..count.min(max) {
+                let off = 24 + i * entry;
+                let parsed = match kind {
+                    VarMetaKind::V12 => (|| {
+                        Some((
+                            i32_at(meta, off)?,
+                            u32_at(meta, off + 4)?,
+                            u16_at(meta, off + 8)?,
+                        ))
+                    })(),
+                    VarMetaKind::V9 => (|| {
+                        let uid = u32_at(meta, off)? & 0x00FF_FFFF;
+                        Some((
+                            i32::try_from(uid).ok()?,
+                            u32_at(meta, off + 4)?,
+                            u16::from(u8_at(meta, off + 3)?),
+                        ))
+                    })(),
+                };
+                let Some((uid, offset, key)) = parsed else { break };
+                let Ok(offset) = usize::try_from(offset) else { continue };
+                if offset < data.len() {
+                    index.entry(uid).or_default().insert(key, offset);
+                }
+            }
+        }
+        VarData { data, index }
+    }
+
+    /// Unique ids that have any variable data, ascending.
+    pub fn uids(&self) -> impl Iterator<Item = i32> + '_ {
+        self.index.keys().copied()
+    }
+
+    pub fn contains(&self, uid: i32) -> bool {
+        self.index.contains_key(&uid)
+    }
+
+    pub fn has(&self, uid: i32, key: u16) -> bool {
+        self.index.get(&uid).is_some_and(|m| m.contains_key(&key))
+    }
+
+    pub fn keys(&self, uid: i32) -> impl Iterator<Item = u16> + '_ {
+        self.index.get(&uid).into_iter().flat_map(|m| m.keys().copied())
+    }
+
+    /// The value bytes of (uid, key): after the u32 size prefix, bounded by the stream.
+    pub fn get(&self, uid: i32, key: u16) -> Option<&[u8]> {
+        let off = *self.index.get(&uid)?.get(&key)?;
+        let size = usize::try_from(u32_at(&self.data, off)?).ok()?;
+        slice(&self.data, off + 4, size)
+    }
+
+    pub fn string(&self, uid: i32, key: u16) -> Option<String> {
+        utf16_at(self.get(uid, key)?, 0)
+    }
+
+    pub fn i16(&self, uid: i32, key: u16) -> Option<i16> {
+        i16_at(self.get(uid, key)?, 0)
+    }
+
+    pub fn u16(&self, uid: i32, key: u16) -> Option<u16> {
+        u16_at(self.get(uid, key)?, 0)
+    }
+
+    pub fn i32(&self, uid: i32, key: u16) -> Option<i32> {
+        i32_at(self.get(uid, key)?, 0)
+    }
+
+    pub fn f64(&self, uid: i32, key: u16) -> Option<f64> {
+        f64_at(self.get(uid, key)?, 0)
+    }
+
+    pub fn timestamp(&self, uid: i32, key: u16) -> Option<DateTime> {
+        DateTime::from_timestamp(self.get(uid, key)?, 0)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Builds VarMeta12 + Var2Data from (uid, key, value) triples.
+    pub fn build12(items: &[(i32, u16, &[u8])]) -> (Vec<u8>, Vec<u8>) {
+        let mut data = Vec::new();
+        let mut meta = Vec::new();
+        meta.extend_from_slice(&0xFADF_ADBAu32.to_le_bytes());
+        meta.extend_from_slice(&0u32.to_le_bytes());
+        meta.extend_from_slice(&(items.len() as u32).to_le_bytes());
+        meta.extend_from_slice(&[0u8; 8]);
+        let mut entries = Vec::new();
+        for (uid, key, value) in items {
+            entries.extend_from_slice(&uid.to_le_bytes());
+            entries.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            entries.extend_from_slice(&key.to_le_bytes());
+            entries.extend_from_slice(&0x0B40u16.to_le_bytes());
+            data.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            data.extend_from_slice(value);
+        }
+        meta.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        meta.extend_from_slice(&entries);
+        (meta, data)
+    }
+
+    #[test]
+    fn looks_up_values_by_uid_and_key() {
+        let (m, d) = build12(&[(5, 14, &[b'H', 0, b'i', 0]), (5, 7, &9i32.to_le_bytes()), (2, 14, &[])]);
+        let v = VarData::parse(&m, d, VarMetaKind::V12);
+        assert_eq!(v.string(5, 14).as_deref(), Some("Hi"));
+        assert_eq!(v.i32(5, 7), Some(9));
+        assert_eq!(v.i32(2, 14), None);
+        assert_eq!(v.uids().collect::<Vec<_>>(), vec![2, 5]);
+    }
+
+    #[test]
+    fn sizes_past_the_end_are_absent() {
+        let (m, mut d) = build12(&[(1, 1, &[1, 2, 3, 4])]);
+        d[0] = 0xFF; // size claims 255 bytes
+        let v = VarData::parse(&m, d, VarMetaKind::V12);
+        assert_eq!(v.get(1, 1), None);
+        // a count larger than the entries present stops at the stream end
+        let (mut m, d) = build12(&[(1, 1, &[1])]);
+        m[8] = 0xFF;
+        m[9] = 0xFF;
+        assert_eq!(VarData::parse(&m, d, VarMetaKind::V12).get(1, 1), Some(&[1u8][..]));
+    }
+}
