@@ -4,11 +4,15 @@
 //! data, field maps); [`Format`] carries what differs between them so the
 //! entity readers stay version-neutral. MPP8 has its own reader.
 
+mod assignments;
 mod blocks;
 mod calendars;
+mod custom;
 mod mpp14;
 mod notes;
 mod properties;
+mod relations;
+mod resources;
 mod tasks;
 
 pub use blocks::{Block, Fields};

@@ -11,7 +11,7 @@ use crate::raw::fixed::unmask;
 use crate::raw::props::Props;
 use crate::raw::var::VarMetaKind;
 
-use super::{calendars, properties, tasks};
+use super::{assignments, calendars, custom, properties, relations, resources, tasks};
 
 /// Everything the entity readers need to know about the file at hand.
 pub struct Ctx {
@@ -106,8 +106,14 @@ pub fn read(
         properties,
         ..Project::default()
     };
+    // Order matters: value lists before entities, calendars before the
+    // resources that own them, tasks before the links and assignments.
+    let custom = custom::read_definitions(c, &ctx, &mut project)?;
     calendars::read(c, &ctx, &mut project)?;
-    tasks::read(c, &ctx, &mut project)?;
+    resources::read(c, &ctx, &custom, &mut project)?;
+    tasks::read(c, &ctx, &custom, &mut project)?;
+    relations::read(c, &ctx, &mut project)?;
+    assignments::read(c, &ctx, &custom, &mut project)?;
     Ok(project)
 }
 

@@ -1,5 +1,7 @@
 //! The MSPDI writer: elements in the schema's order, deterministic output.
 
+mod calendars;
+mod custom;
 mod xml;
 
 pub use xml::Xml;

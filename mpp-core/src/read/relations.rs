@@ -1,0 +1,11 @@
+//! Predecessor links (`TBkndCons`).
+
+use crate::container::Container;
+use crate::error::Result;
+use crate::model::Project;
+
+use super::mpp14::Ctx;
+
+pub fn read(_c: &mut Container<'_>, _ctx: &Ctx, _project: &mut Project) -> Result<()> {
+    Ok(())
+}
