@@ -48,7 +48,10 @@ fn run(args: &[String]) -> Result<ExitCode, Failure> {
 }
 
 /// Splits `IN [-o OUT]` style arguments.
-fn parse_io(rest: &[String], flags: &[&str]) -> Result<(PathBuf, Option<PathBuf>, Vec<String>), Failure> {
+fn parse_io(
+    rest: &[String],
+    flags: &[&str],
+) -> Result<(PathBuf, Option<PathBuf>, Vec<String>), Failure> {
     let mut input = None;
     let mut output = None;
     let mut seen = Vec::new();
@@ -56,7 +59,9 @@ fn parse_io(rest: &[String], flags: &[&str]) -> Result<(PathBuf, Option<PathBuf>
     while let Some(a) = it.next() {
         match a.as_str() {
             "-o" | "--output" => {
-                let v = it.next().ok_or_else(|| Failure::Usage("-o needs a path".into()))?;
+                let v = it
+                    .next()
+                    .ok_or_else(|| Failure::Usage("-o needs a path".into()))?;
                 output = Some(PathBuf::from(v));
             }
             f if flags.contains(&f) => seen.push(f.to_string()),
@@ -140,7 +145,8 @@ fn convert_dir(input: &Path, outdir: &Path) -> Result<ExitCode, Failure> {
             }
             let f = std::fs::File::create(&target)
                 .map_err(|e| Failure::File(format!("{}: {e}", target.display())))?;
-            mpp_xml::write(&p, f, &opts).map_err(|e| Failure::File(format!("{}: {e}", target.display())))
+            mpp_xml::write(&p, f, &opts)
+                .map_err(|e| Failure::File(format!("{}: {e}", target.display())))
         });
         if let Err(Failure::File(msg) | Failure::Usage(msg)) = result {
             failed.push(msg);
@@ -160,14 +166,22 @@ fn convert_dir(input: &Path, outdir: &Path) -> Result<ExitCode, Failure> {
         failed.len(),
         outdir.display()
     );
-    Ok(if failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn progress(tty: bool, done: usize, total: usize, current: &Path) {
     let mut err = io::stderr().lock();
     if tty {
         let width = 30;
-        let filled = if total == 0 { width } else { done * width / total };
+        let filled = if total == 0 {
+            width
+        } else {
+            done * width / total
+        };
         let _ = write!(
             err,
             "\r[{}{}] {done}/{total} {}\x1b[K",
@@ -203,7 +217,11 @@ fn info(rest: &[String]) -> Result<ExitCode, Failure> {
     show("start", p.start_date.map(|d| d.to_string()));
     show("finish", p.finish_date.map(|d| d.to_string()));
     show("last saved", p.last_saved.map(|d| d.to_string()));
-    println!("{:<14}{}", "tasks", project.tasks.iter().filter(|t| !t.is_null).count());
+    println!(
+        "{:<14}{}",
+        "tasks",
+        project.tasks.iter().filter(|t| !t.is_null).count()
+    );
     println!("{:<14}{}", "resources", project.resources.len());
     println!("{:<14}{}", "assignments", project.assignments.len());
     println!("{:<14}{}", "calendars", project.calendars.len());

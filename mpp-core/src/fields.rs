@@ -218,57 +218,181 @@ pub struct CustomFamily {
 }
 
 const fn fam(name: &'static str, kind: CustomKind, indexes: &'static [u32]) -> CustomFamily {
-    CustomFamily { name, kind, indexes, units: &[] }
+    CustomFamily {
+        name,
+        kind,
+        indexes,
+        units: &[],
+    }
 }
 
 pub static TASK_CUSTOM: &[CustomFamily] = &[
-    fam("Text", CustomKind::Text, &[51, 54, 57, 60, 63, 66, 67, 68, 69, 70, 317, 318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336]),
-    fam("Start", CustomKind::Start, &[52, 55, 58, 61, 64, 282, 284, 286, 288, 290]),
-    fam("Finish", CustomKind::Finish, &[53, 56, 59, 62, 65, 283, 285, 287, 289, 291]),
-    fam("Number", CustomKind::Number, &[87, 88, 89, 90, 91, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314, 315, 316]),
+    fam(
+        "Text",
+        CustomKind::Text,
+        &[
+            51, 54, 57, 60, 63, 66, 67, 68, 69, 70, 317, 318, 319, 320, 321, 322, 323, 324, 325,
+            326, 327, 328, 329, 330, 331, 332, 333, 334, 335, 336,
+        ],
+    ),
+    fam(
+        "Start",
+        CustomKind::Start,
+        &[52, 55, 58, 61, 64, 282, 284, 286, 288, 290],
+    ),
+    fam(
+        "Finish",
+        CustomKind::Finish,
+        &[53, 56, 59, 62, 65, 283, 285, 287, 289, 291],
+    ),
+    fam(
+        "Number",
+        CustomKind::Number,
+        &[
+            87, 88, 89, 90, 91, 302, 303, 304, 305, 306, 307, 308, 309, 310, 311, 312, 313, 314,
+            315, 316,
+        ],
+    ),
     CustomFamily {
         name: "Duration",
         kind: CustomKind::Duration,
         indexes: &[103, 104, 105, 275, 276, 277, 278, 279, 280, 281],
         units: &[183, 184, 185, 337, 338, 339, 340, 341, 342, 343],
     },
-    fam("Cost", CustomKind::Cost, &[106, 107, 108, 258, 259, 260, 261, 262, 263, 264]),
-    fam("Date", CustomKind::Date, &[265, 266, 267, 268, 269, 270, 271, 272, 273, 274]),
-    fam("Flag", CustomKind::Flag, &[72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 292, 293, 294, 295, 296, 297, 298, 299, 300, 301]),
-    fam("Outline Code", CustomKind::OutlineCode, &[416, 418, 420, 422, 424, 426, 428, 430, 432, 434]),
+    fam(
+        "Cost",
+        CustomKind::Cost,
+        &[106, 107, 108, 258, 259, 260, 261, 262, 263, 264],
+    ),
+    fam(
+        "Date",
+        CustomKind::Date,
+        &[265, 266, 267, 268, 269, 270, 271, 272, 273, 274],
+    ),
+    fam(
+        "Flag",
+        CustomKind::Flag,
+        &[
+            72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 292, 293, 294, 295, 296, 297, 298, 299, 300,
+            301,
+        ],
+    ),
+    fam(
+        "Outline Code",
+        CustomKind::OutlineCode,
+        &[416, 418, 420, 422, 424, 426, 428, 430, 432, 434],
+    ),
 ];
 
 pub static RESOURCE_CUSTOM: &[CustomFamily] = &[
-    fam("Text", CustomKind::Text, &[8, 9, 30, 31, 32, 97, 98, 99, 100, 101, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244]),
-    fam("Start", CustomKind::Start, &[102, 103, 104, 105, 106, 220, 221, 222, 223, 224]),
-    fam("Finish", CustomKind::Finish, &[107, 108, 109, 110, 111, 190, 191, 192, 193, 194]),
-    fam("Number", CustomKind::Number, &[112, 113, 114, 115, 116, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216, 217, 218, 219]),
+    fam(
+        "Text",
+        CustomKind::Text,
+        &[
+            8, 9, 30, 31, 32, 97, 98, 99, 100, 101, 225, 226, 227, 228, 229, 230, 231, 232, 233,
+            234, 235, 236, 237, 238, 239, 240, 241, 242, 243, 244,
+        ],
+    ),
+    fam(
+        "Start",
+        CustomKind::Start,
+        &[102, 103, 104, 105, 106, 220, 221, 222, 223, 224],
+    ),
+    fam(
+        "Finish",
+        CustomKind::Finish,
+        &[107, 108, 109, 110, 111, 190, 191, 192, 193, 194],
+    ),
+    fam(
+        "Number",
+        CustomKind::Number,
+        &[
+            112, 113, 114, 115, 116, 205, 206, 207, 208, 209, 210, 211, 212, 213, 214, 215, 216,
+            217, 218, 219,
+        ],
+    ),
     CustomFamily {
         name: "Duration",
         kind: CustomKind::Duration,
         indexes: &[117, 118, 119, 183, 184, 185, 186, 187, 188, 189],
         units: &[120, 121, 122, 245, 246, 247, 248, 249, 250, 251],
     },
-    fam("Cost", CustomKind::Cost, &[123, 124, 125, 166, 167, 168, 169, 170, 171, 172]),
-    fam("Date", CustomKind::Date, &[173, 174, 175, 176, 177, 178, 179, 180, 181, 182]),
-    fam("Flag", CustomKind::Flag, &[127, 128, 129, 130, 131, 132, 133, 134, 135, 126, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204]),
-    fam("Outline Code", CustomKind::OutlineCode, &[278, 280, 282, 284, 286, 288, 290, 292, 294, 296]),
+    fam(
+        "Cost",
+        CustomKind::Cost,
+        &[123, 124, 125, 166, 167, 168, 169, 170, 171, 172],
+    ),
+    fam(
+        "Date",
+        CustomKind::Date,
+        &[173, 174, 175, 176, 177, 178, 179, 180, 181, 182],
+    ),
+    fam(
+        "Flag",
+        CustomKind::Flag,
+        &[
+            127, 128, 129, 130, 131, 132, 133, 134, 135, 126, 195, 196, 197, 198, 199, 200, 201,
+            202, 203, 204,
+        ],
+    ),
+    fam(
+        "Outline Code",
+        CustomKind::OutlineCode,
+        &[278, 280, 282, 284, 286, 288, 290, 292, 294, 296],
+    ),
 ];
 
 pub static ASSIGNMENT_CUSTOM: &[CustomFamily] = &[
-    fam("Text", CustomKind::Text, &[88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 218, 219, 220, 221, 222, 223, 224, 225, 226, 227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237]),
-    fam("Start", CustomKind::Start, &[98, 99, 100, 101, 102, 213, 214, 215, 216, 217]),
-    fam("Finish", CustomKind::Finish, &[103, 104, 105, 106, 107, 183, 184, 185, 186, 187]),
-    fam("Number", CustomKind::Number, &[108, 109, 110, 111, 112, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 212]),
+    fam(
+        "Text",
+        CustomKind::Text,
+        &[
+            88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 218, 219, 220, 221, 222, 223, 224, 225, 226,
+            227, 228, 229, 230, 231, 232, 233, 234, 235, 236, 237,
+        ],
+    ),
+    fam(
+        "Start",
+        CustomKind::Start,
+        &[98, 99, 100, 101, 102, 213, 214, 215, 216, 217],
+    ),
+    fam(
+        "Finish",
+        CustomKind::Finish,
+        &[103, 104, 105, 106, 107, 183, 184, 185, 186, 187],
+    ),
+    fam(
+        "Number",
+        CustomKind::Number,
+        &[
+            108, 109, 110, 111, 112, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209,
+            210, 211, 212,
+        ],
+    ),
     CustomFamily {
         name: "Duration",
         kind: CustomKind::Duration,
         indexes: &[113, 114, 115, 176, 177, 178, 179, 180, 181, 182],
         units: &[116, 117, 118, 238, 239, 240, 241, 242, 243, 244],
     },
-    fam("Cost", CustomKind::Cost, &[119, 120, 121, 159, 160, 161, 162, 163, 164, 165]),
-    fam("Date", CustomKind::Date, &[166, 167, 168, 169, 170, 171, 172, 173, 174, 175]),
-    fam("Flag", CustomKind::Flag, &[123, 124, 125, 126, 127, 128, 129, 130, 131, 122, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197]),
+    fam(
+        "Cost",
+        CustomKind::Cost,
+        &[119, 120, 121, 159, 160, 161, 162, 163, 164, 165],
+    ),
+    fam(
+        "Date",
+        CustomKind::Date,
+        &[166, 167, 168, 169, 170, 171, 172, 173, 174, 175],
+    ),
+    fam(
+        "Flag",
+        CustomKind::Flag,
+        &[
+            123, 124, 125, 126, 127, 128, 129, 130, 131, 122, 188, 189, 190, 191, 192, 193, 194,
+            195, 196, 197,
+        ],
+    ),
 ];
 
 /// The families of a class prefix.
@@ -313,7 +437,11 @@ mod tests {
         assert_eq!(custom_field_name(TASK + 14), None);
         for fams in [TASK_CUSTOM, RESOURCE_CUSTOM, ASSIGNMENT_CUSTOM] {
             for f in fams {
-                assert!(f.units.is_empty() || f.units.len() == f.indexes.len(), "{}", f.name);
+                assert!(
+                    f.units.is_empty() || f.units.len() == f.indexes.len(),
+                    "{}",
+                    f.name
+                );
             }
         }
     }

@@ -214,11 +214,19 @@ pub enum Recurrence {
     /// Day `day` of every `period` months.
     MonthlyByDay { day: u8, period: u16 },
     /// The `position`-th (0..3, 4 = last) `weekday` (0 = Sunday) every `period` months.
-    MonthlyByWeekday { position: u8, weekday: u8, period: u16 },
+    MonthlyByWeekday {
+        position: u8,
+        weekday: u8,
+        period: u16,
+    },
     /// Every year on `month` (1..12) `day`.
     YearlyByDate { month: u8, day: u8 },
     /// Every year, the `position`-th `weekday` of `month`.
-    YearlyByWeekday { month: u8, position: u8, weekday: u8 },
+    YearlyByWeekday {
+        month: u8,
+        position: u8,
+        weekday: u8,
+    },
 }
 
 /// An exception to the week pattern over a range of dates.

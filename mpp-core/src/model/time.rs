@@ -28,7 +28,13 @@ impl DateTime {
 
     /// From a civil date and time; `None` when out of range.
     pub fn new(year: i32, month: u32, day: u32, hour: u32, min: u32, sec: u32) -> Option<Self> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || hour > 23 || min > 59 || sec > 59 {
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || hour > 23
+            || min > 59
+            || sec > 59
+        {
             return None;
         }
         let days = days_from_civil(year, month, day);
@@ -126,7 +132,13 @@ impl DateTime {
         let mut tp = time.split(':');
         let h: u32 = tp.next()?.parse().ok()?;
         let mi: u32 = tp.next().unwrap_or("0").parse().ok()?;
-        let s: u32 = tp.next().unwrap_or("0").get(..2).unwrap_or("0").parse().ok()?;
+        let s: u32 = tp
+            .next()
+            .unwrap_or("0")
+            .get(..2)
+            .unwrap_or("0")
+            .parse()
+            .ok()?;
         Self::new(y, m, day, h, mi, s)
     }
 }
@@ -297,7 +309,10 @@ impl TimeFactors {
     /// Minutes in one of `unit`.
     pub fn minutes_per(&self, unit: TimeUnit) -> f64 {
         match unit {
-            TimeUnit::Minutes | TimeUnit::ElapsedMinutes | TimeUnit::Percent | TimeUnit::ElapsedPercent => 1.0,
+            TimeUnit::Minutes
+            | TimeUnit::ElapsedMinutes
+            | TimeUnit::Percent
+            | TimeUnit::ElapsedPercent => 1.0,
             TimeUnit::Hours | TimeUnit::ElapsedHours => 60.0,
             TimeUnit::Days => self.minutes_per_day,
             TimeUnit::ElapsedDays => 1440.0,
@@ -358,10 +373,18 @@ mod tests {
     fn civil_round_trip_and_weekday() {
         let d = DateTime::new(2024, 2, 29, 13, 5, 7).unwrap();
         assert_eq!(d.to_string(), "2024-02-29T13:05:07");
-        assert_eq!(DateTime::parse_iso("2024-02-29T13:05:07.000+02:00"), Some(d));
+        assert_eq!(
+            DateTime::parse_iso("2024-02-29T13:05:07.000+02:00"),
+            Some(d)
+        );
         assert_eq!(d.weekday(), 4); // Thursday
         assert_eq!(DateTime::new(2023, 2, 29, 0, 0, 0), None);
-        assert_eq!(DateTime::from_filetime(116_444_736_000_000_000).unwrap().secs(), 0);
+        assert_eq!(
+            DateTime::from_filetime(116_444_736_000_000_000)
+                .unwrap()
+                .secs(),
+            0
+        );
     }
 
     #[test]

@@ -10,7 +10,11 @@ use crate::bytes::{u16_at, u32_at, u8_at};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     /// In fixed data: block 0 = `FixedData`, 1 = `Fixed2Data`.
-    Fixed { block: u8, offset: usize, size: usize },
+    Fixed {
+        block: u8,
+        offset: usize,
+        size: usize,
+    },
     /// In var data under this key.
     Var { key: u16 },
     /// A bit in a meta record (position not described by the map).
@@ -37,7 +41,11 @@ pub enum VarKeyRule {
 impl FieldMap {
     /// Parses 28-byte entries. `substitute` may replace a field's var key
     /// (MPP14 stores some assignment custom fields under other keys).
-    pub fn parse(data: &[u8], rule: VarKeyRule, substitute: impl Fn(u32) -> Option<u16>) -> FieldMap {
+    pub fn parse(
+        data: &[u8],
+        rule: VarKeyRule,
+        substitute: impl Fn(u32) -> Option<u16>,
+    ) -> FieldMap {
         let mut map = FieldMap::default();
         let mut block = 0usize;
         let mut last_offset: Option<usize> = None;
@@ -63,7 +71,11 @@ impl FieldMap {
                     *b = (*b).max(offset + size);
                 }
                 match u8::try_from(block) {
-                    Ok(block) if block < 2 => Location::Fixed { block, offset, size },
+                    Ok(block) if block < 2 => Location::Fixed {
+                        block,
+                        offset,
+                        size,
+                    },
                     _ => continue,
                 }
             } else {
@@ -126,8 +138,22 @@ pub(crate) mod tests {
         ]
         .concat();
         let m = FieldMap::parse(&data, VarKeyRule::FieldIndex, |_| None);
-        assert_eq!(m.get(0x0B40_0017), Some(Location::Fixed { block: 0, offset: 4, size: 4 }));
-        assert_eq!(m.get(0x0B40_0477), Some(Location::Fixed { block: 1, offset: 0, size: 16 }));
+        assert_eq!(
+            m.get(0x0B40_0017),
+            Some(Location::Fixed {
+                block: 0,
+                offset: 4,
+                size: 4
+            })
+        );
+        assert_eq!(
+            m.get(0x0B40_0477),
+            Some(Location::Fixed {
+                block: 1,
+                offset: 0,
+                size: 16
+            })
+        );
         assert_eq!(m.get(0x0B40_000E), Some(Location::Var { key: 14 }));
         assert_eq!(m.get(0x0B40_0048), Some(Location::MetaBit));
         assert_eq!((m.block_size(0), m.block_size(1)), (8, 16));

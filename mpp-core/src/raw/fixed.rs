@@ -19,7 +19,9 @@ impl FixedMeta {
     pub fn parse(data: &[u8], item_size: usize) -> FixedMeta {
         let ok = u32_at(data, 0) == Some(MAGIC) && item_size > 0;
         let header_count = if ok {
-            u32_at(data, 8).and_then(|c| usize::try_from(c).ok()).unwrap_or(0)
+            u32_at(data, 8)
+                .and_then(|c| usize::try_from(c).ok())
+                .unwrap_or(0)
         } else {
             0
         };
@@ -72,7 +74,11 @@ impl FixedMeta {
 
     /// Record `i`, if present.
     pub fn record(&self, i: usize) -> Option<&[u8]> {
-        slice(&self.records, i.checked_mul(self.item_size)?, self.item_size)
+        slice(
+            &self.records,
+            i.checked_mul(self.item_size)?,
+            self.item_size,
+        )
     }
 
     /// The `FixedData` offset stored in record `i`.
@@ -121,7 +127,12 @@ impl FixedData {
     }
 
     /// Item `i` is `size` bytes at its meta offset (clamped to the stream).
-    pub fn at_meta_offsets(meta: &FixedMeta, count: usize, data: Vec<u8>, size: usize) -> FixedData {
+    pub fn at_meta_offsets(
+        meta: &FixedMeta,
+        count: usize,
+        data: Vec<u8>,
+        size: usize,
+    ) -> FixedData {
         let mut items = Vec::with_capacity(count.min(meta.len()));
         for i in 0..count.min(meta.len()) {
             let item = meta
@@ -137,7 +148,9 @@ impl FixedData {
     /// Consecutive records of `size` bytes, regardless of any meta.
     pub fn strided(data: Vec<u8>, size: usize) -> FixedData {
         let size = size.max(1);
-        let items = (0..data.len() / size).map(|i| Some((i * size, size))).collect();
+        let items = (0..data.len() / size)
+            .map(|i| Some((i * size, size)))
+            .collect();
         FixedData { items, data }
     }
 
@@ -159,7 +172,11 @@ impl FixedData {
         self.items
             .binary_search_by_key(&offset, |it| it.map_or(usize::MAX, |(s, _)| s))
             .ok()
-            .or_else(|| self.items.iter().position(|it| it.map(|(s, _)| s) == Some(offset)))
+            .or_else(|| {
+                self.items
+                    .iter()
+                    .position(|it| it.map(|(s, _)| s) == Some(offset))
+            })
     }
 }
 
@@ -218,6 +235,9 @@ pub(crate) mod tests {
     #[test]
     fn guesses_item_size_from_counts() {
         let data = meta(&[(0, 0), (0, 1), (0, 2)], 93);
-        assert_eq!(FixedMeta::parse_guess(&data, &[92, 93, 94], 3).item_size(), 93);
+        assert_eq!(
+            FixedMeta::parse_guess(&data, &[92, 93, 94], 3).item_size(),
+            93
+        );
     }
 }

@@ -23,12 +23,11 @@ impl Props {
             let (Some(size), Some(key)) = (u32_at(data, off), u32_at(data, off + 4)) else {
                 break;
             };
-            let Ok(size) = usize::try_from(size) else { break };
+            let Ok(size) = usize::try_from(size) else {
+                break;
+            };
             let start = off + 12;
-            let Some(value) = size
-                .checked_add(start)
-                .and_then(|end| data.get(start..end))
-            else {
+            let Some(value) = size.checked_add(start).and_then(|end| data.get(start..end)) else {
                 break;
             };
             if size == 0 {
@@ -47,9 +46,11 @@ impl Props {
         let count = u16_at(data, 12).unwrap_or(0);
         let mut off = 16usize;
         for _ in 0..count {
-            let (Some(a1), Some(key), Some(a5)) =
-                (u32_at(data, off), u32_at(data, off + 4), u32_at(data, off + 8))
-            else {
+            let (Some(a1), Some(key), Some(a5)) = (
+                u32_at(data, off),
+                u32_at(data, off + 4),
+                u32_at(data, off + 8),
+            ) else {
                 break;
             };
             let hint = (key >> 16) & 0xFF;
@@ -60,15 +61,14 @@ impl Props {
             } else {
                 a5
             };
-            let Ok(size) = usize::try_from(size) else { break };
+            let Ok(size) = usize::try_from(size) else {
+                break;
+            };
             if size == 0 {
                 break;
             }
             let start = off + 12;
-            let Some(value) = size
-                .checked_add(start)
-                .and_then(|end| data.get(start..end))
-            else {
+            let Some(value) = size.checked_add(start).and_then(|end| data.get(start..end)) else {
                 break;
             };
             items.insert(key, value.to_vec());
@@ -94,7 +94,8 @@ impl Props {
     }
 
     pub fn bool(&self, key: u32) -> Option<bool> {
-        self.get(key).map(|v| u16_at(v, 0).map(u32::from).or(u8_at(v, 0).map(u32::from)) != Some(0))
+        self.get(key)
+            .map(|v| u16_at(v, 0).map(u32::from).or(u8_at(v, 0).map(u32::from)) != Some(0))
     }
 
     pub fn i32(&self, key: u32) -> Option<i32> {
@@ -154,7 +155,11 @@ pub(crate) mod tests {
 
     #[test]
     fn reads_typed_values_and_alignment() {
-        let name: Vec<u8> = "Std".encode_utf16().flat_map(u16::to_le_bytes).chain([0, 0]).collect();
+        let name: Vec<u8> = "Std"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .chain([0, 0])
+            .collect();
         let data = build(&[
             (1, &[7]),
             (2, &480i32.to_le_bytes()),

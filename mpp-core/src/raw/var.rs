@@ -27,7 +27,9 @@ impl VarData {
         let magic = u32_at(meta, 0);
         let mut index: BTreeMap<i32, BTreeMap<u16, usize>> = BTreeMap::new();
         if magic == Some(0xFADF_ADBA) || (kind == VarMetaKind::V12 && magic == Some(0)) {
-            let count = u32_at(meta, 8).and_then(|c| usize::try_from(c).ok()).unwrap_or(0);
+            let count = u32_at(meta, 8)
+                .and_then(|c| usize::try_from(c).ok())
+                .unwrap_or(0);
             let entry = match kind {
                 VarMetaKind::V12 => 12,
                 VarMetaKind::V9 => 8,
@@ -52,8 +54,12 @@ impl VarData {
                         ))
                     })(),
                 };
-                let Some((uid, offset, key)) = parsed else { break };
-                let Ok(offset) = usize::try_from(offset) else { continue };
+                let Some((uid, offset, key)) = parsed else {
+                    break;
+                };
+                let Ok(offset) = usize::try_from(offset) else {
+                    continue;
+                };
                 if offset < data.len() {
                     index.entry(uid).or_default().insert(key, offset);
                 }
@@ -76,7 +82,10 @@ impl VarData {
     }
 
     pub fn keys(&self, uid: i32) -> impl Iterator<Item = u16> + '_ {
-        self.index.get(&uid).into_iter().flat_map(|m| m.keys().copied())
+        self.index
+            .get(&uid)
+            .into_iter()
+            .flat_map(|m| m.keys().copied())
     }
 
     /// The value bytes of (uid, key): after the u32 size prefix, bounded by the stream.
@@ -139,7 +148,11 @@ pub(crate) mod tests {
 
     #[test]
     fn looks_up_values_by_uid_and_key() {
-        let (m, d) = build12(&[(5, 14, &[b'H', 0, b'i', 0]), (5, 7, &9i32.to_le_bytes()), (2, 14, &[])]);
+        let (m, d) = build12(&[
+            (5, 14, &[b'H', 0, b'i', 0]),
+            (5, 7, &9i32.to_le_bytes()),
+            (2, 14, &[]),
+        ]);
         let v = VarData::parse(&m, d, VarMetaKind::V12);
         assert_eq!(v.string(5, 14).as_deref(), Some("Hi"));
         assert_eq!(v.i32(5, 7), Some(9));
@@ -157,6 +170,9 @@ pub(crate) mod tests {
         let (mut m, d) = build12(&[(1, 1, &[1])]);
         m[8] = 0xFF;
         m[9] = 0xFF;
-        assert_eq!(VarData::parse(&m, d, VarMetaKind::V12).get(1, 1), Some(&[1u8][..]));
+        assert_eq!(
+            VarData::parse(&m, d, VarMetaKind::V12).get(1, 1),
+            Some(&[1u8][..])
+        );
     }
 }

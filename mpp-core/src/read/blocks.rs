@@ -34,7 +34,10 @@ pub struct BlockSpec<'s> {
 impl Block {
     pub fn read(c: &mut Container<'_>, spec: &BlockSpec<'_>) -> Result<Block> {
         let dir = spec.dir;
-        let meta = FixedMeta::parse(&c.stream_or_empty(&format!("{dir}/FixedMeta"))?, spec.meta_size);
+        let meta = FixedMeta::parse(
+            &c.stream_or_empty(&format!("{dir}/FixedMeta"))?,
+            spec.meta_size,
+        );
         let mut raw = c.stream_or_empty(&format!("{dir}/FixedData"))?;
         unmask(&mut raw, spec.mask);
         let data = FixedData::by_meta(&meta, raw, spec.max_item);
@@ -80,9 +83,17 @@ impl<'a> Fields<'a> {
     /// The bytes of field `index` (of this class): the fixed slot, or the var item.
     pub fn raw(&self, index: u32) -> Option<&'a [u8]> {
         match self.map.get(self.class | index)? {
-            Location::Fixed { block, offset, size } => {
+            Location::Fixed {
+                block,
+                offset,
+                size,
+            } => {
                 let rec = *self.fixed.get(usize::from(block))?;
-                let size = if size == 0 { rec.len().checked_sub(offset)? } else { size };
+                let size = if size == 0 {
+                    rec.len().checked_sub(offset)?
+                } else {
+                    size
+                };
                 slice(rec, offset, size)
             }
             Location::Var { key } => self.var.get(self.uid, key),

@@ -14,7 +14,11 @@ use super::mpp14::Ctx;
 pub struct CustomData {}
 
 /// Reads definitions and value lists into `project.custom_fields`.
-pub fn read_definitions(_c: &mut Container<'_>, _ctx: &Ctx, _project: &mut Project) -> Result<CustomData> {
+pub fn read_definitions(
+    _c: &mut Container<'_>,
+    _ctx: &Ctx,
+    _project: &mut Project,
+) -> Result<CustomData> {
     Ok(CustomData::default())
 }
 

@@ -67,7 +67,11 @@ pub(crate) fn password_state(header: &crate::raw::props::Props) -> (u8, u8) {
     const ENCRYPTION_CODE: u32 = 0x3540_0007;
     let flag = header.byte(PASSWORD_FLAG).unwrap_or(0);
     let code = header.byte(ENCRYPTION_CODE).unwrap_or(0);
-    let mask = if flag != 0 && code != 0 { 0xFF - code } else { 0 };
+    let mask = if flag != 0 && code != 0 {
+        0xFF - code
+    } else {
+        0
+    };
     (flag, mask)
 }
 

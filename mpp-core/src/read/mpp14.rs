@@ -59,8 +59,6 @@ impl Ctx {
 }
 
 pub const TASK_MAP: u32 = 0x14;
-pub const RESOURCE_MAP: u32 = 0x15;
-pub const ASSIGNMENT_MAP: u32 = 0x17;
 
 pub fn read(
     c: &mut Container<'_>,
@@ -69,8 +67,18 @@ pub fn read(
     _opts: &ReadOptions,
 ) -> Result<Project> {
     let (header_name, dir, var_kind, key_rule) = match format {
-        FileFormat::Mpp14 => ("Props14", "   114", VarMetaKind::V12, VarKeyRule::FieldIndex),
-        FileFormat::Mpp12 => ("Props12", "   112", VarMetaKind::V12, VarKeyRule::FieldIndex),
+        FileFormat::Mpp14 => (
+            "Props14",
+            "   114",
+            VarMetaKind::V12,
+            VarKeyRule::FieldIndex,
+        ),
+        FileFormat::Mpp12 => (
+            "Props12",
+            "   112",
+            VarMetaKind::V12,
+            VarKeyRule::FieldIndex,
+        ),
         _ => ("Props9", "   19", VarMetaKind::V9, VarKeyRule::EntryByte),
     };
     let header = Props::parse(&c.stream_or_empty(header_name)?);
@@ -122,7 +130,9 @@ fn mpp9_password_set(header: &Props, mask: u8) -> bool {
     let Some(hash) = header.get(0x3540_0004) else {
         return false;
     };
-    let first = [60usize, 30, 48, 2, 6, 14, 8, 22, 44, 12, 38, 10, 62, 16, 34, 24];
+    let first = [
+        60usize, 30, 48, 2, 6, 14, 8, 22, 44, 12, 38, 10, 62, 16, 34, 24,
+    ];
     first
         .first()
         .and_then(|&i| hash.get(i))

@@ -4,9 +4,26 @@ use crate::bytes::cp1252;
 
 /// Destinations whose text is not part of the document body.
 const SKIPPED: &[&str] = &[
-    "fonttbl", "colortbl", "stylesheet", "info", "pict", "header", "footer", "object",
-    "listtable", "listoverridetable", "rsidtbl", "generator", "xmlnstbl", "themedata",
-    "colorschememapping", "latentstyles", "datastore", "mmathPr", "pgdsctbl", "revtbl",
+    "fonttbl",
+    "colortbl",
+    "stylesheet",
+    "info",
+    "pict",
+    "header",
+    "footer",
+    "object",
+    "listtable",
+    "listoverridetable",
+    "rsidtbl",
+    "generator",
+    "xmlnstbl",
+    "themedata",
+    "colorschememapping",
+    "latentstyles",
+    "datastore",
+    "mmathPr",
+    "pgdsctbl",
+    "revtbl",
 ];
 
 /// Plain text of an RTF document (one trailing newline dropped); text that
@@ -97,7 +114,9 @@ pub fn rtf_to_text(rtf: &str) -> String {
                         i += 1;
                     }
                     b'\'' => {
-                        let hex = rtf.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+                        let hex = rtf
+                            .get(i + 1..i + 3)
+                            .and_then(|h| u8::from_str_radix(h, 16).ok());
                         i += 3;
                         if let Some(v) = hex {
                             if skip_pending > 0 {
@@ -130,7 +149,10 @@ pub fn rtf_to_text(rtf: &str) -> String {
             b'\r' | b'\n' => i += 1,
             _ => {
                 // Raw text: take the whole UTF-8 character.
-                let ch = rtf.get(i..).and_then(|s| s.chars().next()).unwrap_or('\u{FFFD}');
+                let ch = rtf
+                    .get(i..)
+                    .and_then(|s| s.chars().next())
+                    .unwrap_or('\u{FFFD}');
                 i += ch.len_utf8().max(1);
                 if skip_pending > 0 {
                     skip_pending -= 1;
@@ -160,8 +182,14 @@ mod tests {
 
     #[test]
     fn decodes_escapes() {
-        assert_eq!(rtf_to_text("{\\rtf1 caf\\'e9 \\u8364? x\\par line2}"), "caf\u{e9} \u{20AC} x\nline2");
-        assert_eq!(rtf_to_text("{\\rtf1{\\*\\generator Riched20;}a\\tab b}"), "a\tb");
+        assert_eq!(
+            rtf_to_text("{\\rtf1 caf\\'e9 \\u8364? x\\par line2}"),
+            "caf\u{e9} \u{20AC} x\nline2"
+        );
+        assert_eq!(
+            rtf_to_text("{\\rtf1{\\*\\generator Riched20;}a\\tab b}"),
+            "a\tb"
+        );
         assert_eq!(rtf_to_text("plain"), "plain");
         // unbalanced input does not panic
         assert_eq!(rtf_to_text("{\\rtf1 }}}}a\\"), "a");

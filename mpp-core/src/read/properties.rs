@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::bytes::{ansi_at, i16_at, i32_at, slice, u32_at, utf16_at};
+use crate::bytes::{ansi_at, i16_at, slice, u32_at, utf16_at};
 use crate::container::Container;
 use crate::error::Result;
 use crate::model::{DateTime, Properties, TimeFactors, TimeOfDay, TimeUnit};
@@ -155,7 +155,6 @@ fn set<T>(slot: &mut Option<T>, value: Option<T>) {
 #[derive(Debug, Clone)]
 enum PropValue {
     Text(String),
-    Int(i32),
     Date(Option<DateTime>),
 }
 
@@ -189,7 +188,10 @@ fn property_set(data: &[u8]) -> HashMap<u32, PropValue> {
         let (Some(id), Some(off)) = (u32_at(data, at), u32_at(data, at + 4)) else {
             break;
         };
-        let Some(pos) = usize::try_from(off).ok().and_then(|o| o.checked_add(section)) else {
+        let Some(pos) = usize::try_from(off)
+            .ok()
+            .and_then(|o| o.checked_add(section))
+        else {
             continue;
         };
         if id == 1 {
@@ -198,15 +200,16 @@ fn property_set(data: &[u8]) -> HashMap<u32, PropValue> {
         entries.push((id, pos));
     }
     for (id, pos) in entries {
-        let Some(kind) = u32_at(data, pos) else { continue };
+        let Some(kind) = u32_at(data, pos) else {
+            continue;
+        };
         let value = match kind & 0xFFFF {
-            2 => i16_at(data, pos + 4).map(|v| PropValue::Int(i32::from(v))),
-            3 => i32_at(data, pos + 4).map(PropValue::Int),
             30 => u32_at(data, pos + 4)
                 .and_then(|len| slice(data, pos + 8, usize::try_from(len).ok()?))
                 .map(|b| {
                     let s = if utf8 {
-                        String::from_utf8_lossy(b.split(|&c| c == 0).next().unwrap_or_default()).into_owned()
+                        String::from_utf8_lossy(b.split(|&c| c == 0).next().unwrap_or_default())
+                            .into_owned()
                     } else {
                         ansi_at(b, 0).unwrap_or_default()
                     };
@@ -279,7 +282,10 @@ mod tests {
         d.extend_from_slice(&sec);
         let s = property_set(&d);
         assert_eq!(s.get(&2).and_then(PropValue::text).as_deref(), Some("Abc"));
-        assert_eq!(s.get(&12).and_then(PropValue::date).map(|d| d.secs()), Some(0));
+        assert_eq!(
+            s.get(&12).and_then(PropValue::date).map(|d| d.secs()),
+            Some(0)
+        );
         // garbage does not panic
         assert!(property_set(&[0xFF; 60]).is_empty());
     }

@@ -18,18 +18,31 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, project: &mut Project) -> Result<(
     let data = FixedData::at_meta_offsets(&meta, meta.header_count, raw, 20);
     // Project 2013 swapped the lag and its units.
     let new_layout = ctx.format == FileFormat::Mpp14 && ctx.is_2013_plus();
-    let uids: HashSet<i32> = project.tasks.iter().filter(|t| !t.is_null).map(|t| t.uid).collect();
+    let uids: HashSet<i32> = project
+        .tasks
+        .iter()
+        .filter(|t| !t.is_null)
+        .map(|t| t.uid)
+        .collect();
     let default_units = ctx.default_units;
     let mut links: Vec<(i32, Relation)> = Vec::new();
     for i in 0..data.len() {
-        let deleted = meta.record(i).and_then(|m| u16_at(m, 0)).is_none_or(|f| f != 0);
-        let Some(rec) = data.item(i).filter(|r| r.len() >= 14) else { continue };
+        let deleted = meta
+            .record(i)
+            .and_then(|m| u16_at(m, 0))
+            .is_none_or(|f| f != 0);
+        let Some(rec) = data.item(i).filter(|r| r.len() >= 14) else {
+            continue;
+        };
         if deleted {
             continue;
         }
-        let (Some(uid), Some(pred), Some(succ), Some(kind)) =
-            (u32_at(rec, 0), i32_at(rec, 4), i32_at(rec, 8), u16_at(rec, 12))
-        else {
+        let (Some(uid), Some(pred), Some(succ), Some(kind)) = (
+            u32_at(rec, 0),
+            i32_at(rec, 4),
+            i32_at(rec, 8),
+            u16_at(rec, 12),
+        ) else {
             continue;
         };
         let (lag, units) = if new_layout {
@@ -37,7 +50,8 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, project: &mut Project) -> Result<(
         } else {
             (i32_at(rec, 16), u16_at(rec, 14))
         };
-        if pred == succ || pred == 0 || succ == 0 || !uids.contains(&pred) || !uids.contains(&succ) {
+        if pred == succ || pred == 0 || succ == 0 || !uids.contains(&pred) || !uids.contains(&succ)
+        {
             continue;
         }
         let lag_tenths = lag.unwrap_or(0);
@@ -65,10 +79,11 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, project: &mut Project) -> Result<(
             }
         }
         if let Some(t) = project.tasks.iter_mut().find(|t| t.uid == succ) {
-            let dup = t
-                .predecessors
-                .iter()
-                .any(|r| r.predecessor_uid == rel.predecessor_uid && r.kind == rel.kind && r.lag_tenths == rel.lag_tenths);
+            let dup = t.predecessors.iter().any(|r| {
+                r.predecessor_uid == rel.predecessor_uid
+                    && r.kind == rel.kind
+                    && r.lag_tenths == rel.lag_tenths
+            });
             if !dup {
                 t.predecessors.push(rel);
             }

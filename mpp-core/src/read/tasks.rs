@@ -47,7 +47,12 @@ fn null_ids(format: FileFormat, data: &[u8]) -> (i32, i32) {
     }
 }
 
-pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut Project) -> Result<()> {
+pub fn read(
+    c: &mut Container<'_>,
+    ctx: &Ctx,
+    custom: &CustomData,
+    project: &mut Project,
+) -> Result<()> {
     let map = ctx.field_map(TASK_MAP);
     let block0 = map.block_size(0);
     let has_fixed2 = ctx.format != FileFormat::Mpp9;
@@ -59,9 +64,17 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut
             FileFormat::Mpp12 => &[86],
             _ => &[],
         },
-        max_item: Some(if ctx.format == FileFormat::Mpp14 { block0 } else { 768 }),
+        max_item: Some(if ctx.format == FileFormat::Mpp14 {
+            block0
+        } else {
+            768
+        }),
         max_item2: None,
-        mask: if ctx.format == FileFormat::Mpp9 { ctx.mask } else { 0 },
+        mask: if ctx.format == FileFormat::Mpp9 {
+            ctx.mask
+        } else {
+            0
+        },
         var_kind: ctx.var_kind,
     };
     let block = Block::read(c, &spec)?;
@@ -72,7 +85,9 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut
     // uid -> item index (None = deleted). Walk backwards: later duplicates win.
     let mut selected: BTreeMap<i32, Option<usize>> = BTreeMap::new();
     for i in (3..block.meta.len()).rev() {
-        let Some(data) = block.data.item(i) else { continue };
+        let Some(data) = block.data.item(i) else {
+            continue;
+        };
         if has_fixed2 && block.data2.item(i).is_none() {
             continue;
         }
@@ -91,9 +106,11 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut
                 selected.entry(uid).or_insert(Some(i));
             }
         } else if block0 == 0 || data.len() * 100 / block0 > 75 {
-            let Some(uid) = i32_at(data, uid_offset) else { continue };
+            let Some(uid) = i32_at(data, uid_offset) else {
+                continue;
+            };
             let taken = selected.contains_key(&uid);
-            if (!taken || block.var.contains(uid)) && (!taken || flags & 0x04 == 0) {
+            if !taken || (block.var.contains(uid) && flags & 0x04 == 0) {
                 selected.insert(uid, Some(i));
             }
         }
@@ -110,7 +127,9 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut
 
     for (&uid, &index) in &selected {
         let Some(index) = index else { continue };
-        let Some(data) = block.data.item(index) else { continue };
+        let Some(data) = block.data.item(index) else {
+            continue;
+        };
         let meta = block.meta.record(index).unwrap_or_default();
         if data.len() == null_size {
             let (uid, id) = null_ids(ctx.format, data);
@@ -122,7 +141,9 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut
         }
         // Short records: MPP14 pads them; MPP9 skips them; MPP12 keeps only the summary task.
         let short = data.len() < block0;
-        if short && (ctx.format == FileFormat::Mpp9 || (ctx.format == FileFormat::Mpp12 && uid != 0)) {
+        if short
+            && (ctx.format == FileFormat::Mpp9 || (ctx.format == FileFormat::Mpp12 && uid != 0))
+        {
             continue;
         }
         if ctx.format == FileFormat::Mpp9 && uid != 0 && !block.var.contains(uid) {
@@ -166,7 +187,9 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut
             any_wbs = true;
         }
         // Tasks without a name and without dates are blank rows after all.
-        if task.name.is_none() && (task.start.is_none() || task.finish.is_none() || task.created.is_none()) {
+        if task.name.is_none()
+            && (task.start.is_none() || task.finish.is_none() || task.created.is_none())
+        {
             let id = i32_at(data, 4).unwrap_or(0);
             let uid = i32_at(data, 0).unwrap_or(uid);
             if let std::collections::btree_map::Entry::Vacant(e) = null_order.entry(id) {
@@ -200,7 +223,9 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, custom: &CustomData, project: &mut
 
 fn fixed_offset(map: &crate::raw::field_map::FieldMap, index: u32) -> Option<usize> {
     match map.get(TASK | index)? {
-        Location::Fixed { block: 0, offset, .. } => Some(offset),
+        Location::Fixed {
+            block: 0, offset, ..
+        } => Some(offset),
         _ => None,
     }
 }
@@ -287,8 +312,12 @@ fn decode(ctx: &Ctx, f: &Fields<'_>, factors: &TimeFactors, default_units: TimeU
         // 8 and 9 are older spellings of "must start/finish on".
         t.constraint_type = t.constraint_type.map(|c| c - 6);
     }
-    let scheduled_start = f.date(tf::START).or_else(|| f.date(tf::SCHEDULED_START_ALT));
-    let scheduled_finish = f.date(tf::FINISH).or_else(|| f.date(tf::SCHEDULED_FINISH_ALT));
+    let scheduled_start = f
+        .date(tf::START)
+        .or_else(|| f.date(tf::SCHEDULED_START_ALT));
+    let scheduled_finish = f
+        .date(tf::FINISH)
+        .or_else(|| f.date(tf::SCHEDULED_FINISH_ALT));
     let scheduled_duration = dur(tf::DURATION).or_else(|| dur(tf::SCHEDULED_DURATION_ALT));
     if mpp14 {
         t.manual_start = f.date(tf::MANUAL_START);
@@ -310,14 +339,27 @@ fn decode(ctx: &Ctx, f: &Fields<'_>, factors: &TimeFactors, default_units: TimeU
 
 /// Task baselines 0..10: work/cost/fixed cost everywhere; MPP14 keeps
 /// start/finish/duration at 1299.. and falls back to the "estimated" fields.
-fn baselines(ctx: &Ctx, f: &Fields<'_>, factors: &TimeFactors, default_units: TimeUnit) -> Vec<Baseline> {
+fn baselines(
+    ctx: &Ctx,
+    f: &Fields<'_>,
+    factors: &TimeFactors,
+    default_units: TimeUnit,
+) -> Vec<Baseline> {
     const BASE: [u32; 10] = [482, 493, 504, 515, 526, 544, 555, 566, 577, 588];
     let mpp14 = ctx.format == FileFormat::Mpp14;
     let mut out = Vec::new();
     for n in 0..=10u8 {
         // (start, finish, duration, units, cost, work, fixed cost, mpp14 start)
         let (s, fi, d, u, c, w, fc) = if n == 0 {
-            (tf::BASELINE_START, tf::BASELINE_FINISH, tf::BASELINE_DURATION, tf::BASELINE_DURATION_UNITS, tf::BASELINE_COST, tf::BASELINE_WORK, tf::BASELINE_FIXED_COST)
+            (
+                tf::BASELINE_START,
+                tf::BASELINE_FINISH,
+                tf::BASELINE_DURATION,
+                tf::BASELINE_DURATION_UNITS,
+                tf::BASELINE_COST,
+                tf::BASELINE_WORK,
+                tf::BASELINE_FIXED_COST,
+            )
         } else {
             let b = BASE.get(usize::from(n - 1)).copied().unwrap_or(0);
             (b, b + 1, b + 5, b + 6, b + 2, b + 3, b + 7)
@@ -328,7 +370,8 @@ fn baselines(ctx: &Ctx, f: &Fields<'_>, factors: &TimeFactors, default_units: Ti
             (
                 f.date(p).or_else(|| f.date(s)),
                 f.date(p + 1).or_else(|| f.date(fi)),
-                f.duration(p + 2, units, factors).or_else(|| f.duration(d, units, factors)),
+                f.duration(p + 2, units, factors)
+                    .or_else(|| f.duration(d, units, factors)),
             )
         } else {
             (f.date(s), f.date(fi), f.duration(d, units, factors))
@@ -366,7 +409,11 @@ fn apply_meta_flags(ctx: &Ctx, meta: &[u8], meta2: &[u8], t: &mut Task) {
     let flag_bits: [(usize, u32); 20] = std::array::from_fn(|k| {
         let k = k as u32;
         if mpp14 && new_layout {
-            if k < 10 { (24, 0x2 << k) } else { (33, 0x2 << (k - 10)) }
+            if k < 10 {
+                (24, 0x2 << k)
+            } else {
+                (33, 0x2 << (k - 10))
+            }
         } else if mpp14 {
             (35, 0x40 << k)
         } else {
@@ -374,9 +421,27 @@ fn apply_meta_flags(ctx: &Ctx, meta: &[u8], meta2: &[u8], t: &mut Task) {
         }
     });
     let (ms, mk, irc, ru, hb, ed, la, lcs) = if mpp14 && new_layout {
-        ((10, 0x02), (12, 0x02), (17, 0x20), (12, 0x04), (12, 0x80), (13, 0x08), (16, 0x04), (16, 0x02))
+        (
+            (10, 0x02),
+            (12, 0x02),
+            (17, 0x20),
+            (12, 0x04),
+            (12, 0x80),
+            (13, 0x08),
+            (16, 0x04),
+            (16, 0x02),
+        )
     } else {
-        ((8, 0x20), (9, 0x40), (10, 0x02), (10, 0x08), (10, 0x80), (11, 0x10), (13, 0x04), (13, 0x02))
+        (
+            (8, 0x20),
+            (9, 0x40),
+            (10, 0x02),
+            (10, 0x08),
+            (10, 0x80),
+            (11, 0x10),
+            (13, 0x04),
+            (13, 0x02),
+        )
     };
     t.milestone = bit(meta, ms.0, ms.1);
     t.marked = bit(meta, mk.0, mk.1);
@@ -387,7 +452,10 @@ fn apply_meta_flags(ctx: &Ctx, meta: &[u8], meta2: &[u8], t: &mut Task) {
     t.level_assignments = bit(meta, la.0, la.1);
     t.leveling_can_split = bit(meta, lcs.0, lcs.1);
     t.expanded = !bit(meta, 12, 0x02);
-    if let Some(fam) = fields::TASK_CUSTOM.iter().find(|f| f.kind == fields::CustomKind::Flag) {
+    if let Some(fam) = fields::TASK_CUSTOM
+        .iter()
+        .find(|f| f.kind == fields::CustomKind::Flag)
+    {
         for (k, &(off, mask)) in flag_bits.iter().enumerate() {
             if bit(meta, off, mask) {
                 if let Some(&index) = fam.indexes.get(k) {
@@ -403,7 +471,11 @@ fn apply_meta_flags(ctx: &Ctx, meta: &[u8], meta2: &[u8], t: &mut Task) {
         t.custom.sort_by_key(|v| v.field_id);
     }
     if mpp14 {
-        let (active, manual) = if new_layout { ((8, 0x40), (8, 0x80)) } else { ((8, 0x04), (8, 0x08)) };
+        let (active, manual) = if new_layout {
+            ((8, 0x40), (8, 0x80))
+        } else {
+            ((8, 0x04), (8, 0x08))
+        };
         t.active = bit(meta2, active.0, active.1);
         t.manual = bit(meta2, manual.0, manual.1);
         // Manual scheduling shows what the user typed; automatic tasks the schedule.
@@ -442,11 +514,7 @@ fn constraint_fixups(t: &mut Task) {
                 t.finish = t.late_finish;
             }
         }
-        Some(5) | Some(7) => {
-            if t.finish < t.start {
-                t.finish = t.late_finish;
-            }
-        }
+        Some(5) | Some(7) if t.finish < t.start => t.finish = t.late_finish,
         _ => {}
     }
 }
@@ -483,13 +551,11 @@ fn renumber(tasks: &mut [Task], order: &[(f64, i32)], null_order: &BTreeMap<i32,
         slots.insert(next, uid);
         next += step;
     }
-    let mut inserted = 0i64;
     let mut offsets: HashMap<i64, i64> = HashMap::new();
-    for (&id, &uid) in null_order {
-        let base = (i64::from(id) - inserted) * step;
+    for (inserted, (&id, &uid)) in null_order.iter().enumerate() {
+        let base = (i64::from(id) - inserted as i64) * step;
         let mut target = base;
         let mut offset = offsets.get(&base).map_or(0, |o| o + 1);
-        inserted += 1;
         while slots.contains_key(&target) {
             offset += 1;
             if offset >= step {
@@ -504,12 +570,11 @@ fn renumber(tasks: &mut [Task], order: &[(f64, i32)], null_order: &BTreeMap<i32,
     for (i, t) in tasks.iter().enumerate() {
         index.entry(t.uid).or_insert(i);
     }
-    let mut id = if has_summary { 0 } else { 1 };
-    for uid in slots.values() {
+    let first = if has_summary { 0 } else { 1 };
+    for (id, uid) in (first..).zip(slots.values()) {
         if let Some(t) = index.get(uid).and_then(|&i| tasks.get_mut(i)) {
             t.id = id;
         }
-        id += 1;
     }
 }
 
@@ -598,7 +663,11 @@ fn build_outline(tasks: &mut [Task], generate_all_wbs: bool) {
     }
     let uids: Vec<i32> = tasks.iter().map(|t| t.uid).collect();
     for (i, t) in tasks.iter_mut().enumerate() {
-        t.parent = parent.get(i).copied().flatten().and_then(|p| uids.get(p).copied());
+        t.parent = parent
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|p| uids.get(p).copied());
         t.summary = child_count.get(i).is_some_and(|&c| c > 0) || t.is_subproject;
     }
 }
@@ -618,9 +687,20 @@ mod tests {
 
     #[test]
     fn outline_numbers_follow_levels() {
-        let mut t = vec![task(0, 0, 0), task(1, 1, 1), task(2, 2, 2), task(3, 3, 2), task(4, 4, 1), null_task(5, 5), task(6, 6, 1)];
+        let mut t = vec![
+            task(0, 0, 0),
+            task(1, 1, 1),
+            task(2, 2, 2),
+            task(3, 3, 2),
+            task(4, 4, 1),
+            null_task(5, 5),
+            task(6, 6, 1),
+        ];
         build_outline(&mut t, true);
-        let nums: Vec<_> = t.iter().map(|t| t.outline_number.clone().unwrap_or_default()).collect();
+        let nums: Vec<_> = t
+            .iter()
+            .map(|t| t.outline_number.clone().unwrap_or_default())
+            .collect();
         assert_eq!(nums, ["0", "1", "1.1", "1.2", "2", "", "3"]);
         assert_eq!(t[2].parent, Some(1));
         assert_eq!(t[4].parent, Some(0));
@@ -641,7 +721,13 @@ mod tests {
     #[test]
     fn renumbering_uses_order_keys_and_keeps_blank_rows() {
         // keys 1,3,5,7 for uids 0,1,2,3; a blank row (uid 9) at raw ID 2
-        let mut t = vec![task(0, 0, 0), task(1, 5, 1), task(2, 5, 1), task(3, 9, 1), null_task(9, 2)];
+        let mut t = vec![
+            task(0, 0, 0),
+            task(1, 5, 1),
+            task(2, 5, 1),
+            task(3, 9, 1),
+            null_task(9, 2),
+        ];
         let order = [(1.0, 0), (3.0, 1), (5.0, 2), (7.0, 3)];
         let nulls: BTreeMap<i32, i32> = [(2, 9)].into_iter().collect();
         renumber(&mut t, &order, &nulls);

@@ -1,0 +1,95 @@
+//! Reads every file of the shared corpus (`../shared/corpus`, beside the
+//! repository) and checks the outcome the manifest expects, with MPXJ's entity
+//! counts. Skips, saying so, when the corpus is absent (a user's fresh clone).
+
+use std::path::PathBuf;
+
+use mpp_core::{Error, FileFormat};
+
+struct Row {
+    path: String,
+    version: String,
+    expect: String,
+    tasks: Option<usize>,
+    resources: Option<usize>,
+    assignments: Option<usize>,
+}
+
+fn corpus() -> Option<(PathBuf, Vec<Row>)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus");
+    let manifest = std::fs::read_to_string(root.join("manifest.tsv")).ok()?;
+    let mut lines = manifest.lines();
+    let header: Vec<&str> = lines.next()?.split('\t').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name);
+    let (p, v, e, t, r, a) = (
+        col("path")?,
+        col("version")?,
+        col("expect")?,
+        col("tasks")?,
+        col("resources")?,
+        col("assignments")?,
+    );
+    let rows = lines
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let get = |i: usize| f.get(i).copied().unwrap_or("").to_string();
+            Row {
+                path: get(p),
+                version: get(v),
+                expect: get(e),
+                tasks: get(t).parse().ok(),
+                resources: get(r).parse().ok(),
+                assignments: get(a).parse().ok(),
+            }
+        })
+        .collect();
+    Some((root.join("mpp"), rows))
+}
+
+#[test]
+fn corpus_files_read_as_the_manifest_expects() {
+    let Some((dir, rows)) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not found beside the repository");
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut read = 0;
+    for row in &rows {
+        let result = mpp_core::read_path(dir.join(&row.path));
+        match (row.expect.as_str(), row.version.as_str(), result) {
+            ("error:password", _, Err(Error::PasswordProtected(_))) => {}
+            ("ok", "MPP8", Err(Error::UnsupportedVersion(_))) => {}
+            ("ok", _, Ok(p)) => {
+                read += 1;
+                let format = p.properties.file_format.map(FileFormat::name).unwrap_or("");
+                if format != row.version {
+                    failures.push(format!(
+                        "{}: format {format}, manifest {}",
+                        row.path, row.version
+                    ));
+                }
+                if row.tasks.is_some_and(|n| n != p.tasks.len()) {
+                    failures.push(format!(
+                        "{}: {} tasks, MPXJ {:?}",
+                        row.path,
+                        p.tasks.len(),
+                        row.tasks
+                    ));
+                }
+                let _ = (row.resources, row.assignments);
+            }
+            (expect, _, got) => failures.push(format!(
+                "{}: expected {expect}, got {:?}",
+                row.path,
+                got.map(|_| ())
+            )),
+        }
+    }
+    assert!(read > 400, "only {read} files read");
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

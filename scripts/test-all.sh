@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Every test of the project: formatting, lints, and the test suites.
+# Corpus tests run when ../shared/corpus exists beside the repository.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo test --workspace
