@@ -106,8 +106,9 @@ impl Props {
         f64_at(self.get(key)?, 0)
     }
 
+    /// UTF-16 text; an empty string reads as absent.
     pub fn string(&self, key: u32) -> Option<String> {
-        utf16_at(self.get(key)?, 0)
+        utf16_at(self.get(key)?, 0).filter(|s| !s.is_empty())
     }
 
     pub fn timestamp(&self, key: u32) -> Option<DateTime> {
