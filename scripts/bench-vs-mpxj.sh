@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Warm in-process throughput of ours and of MPXJ on the same corpus files, in one run.
+# Usage: scripts/bench-vs-mpxj.sh [VERSION] [WARMUP] [RUNS]   (VERSION: MPP14, MPP12, MPP9, MPP8 or all)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=../shared/corpus
+version=${1:-MPP14}; warm=${2:-3}; runs=${3:-3}
+list=$(mktemp)
+awk -F'\t' -v v="$version" 'NR > 1 && $6 == "ok" && (v == "all" || $2 == v) { print $1 }' "$corpus/manifest.tsv" > "$list"
+echo "$(wc -l < "$list") $version files"
+cargo build --release -q -p benches --bin corpus-bench
+echo "== ours"
+ours=$(target/release/corpus-bench "$corpus/mpp" "$warm" "$runs" < "$list" | tee /dev/stderr | awk '/^timed/ { print $(NF-3) }' | sort -n | tail -1)
+echo "== MPXJ 16.10"
+theirs=$(../shared/tools/mpxj-oracle/run.sh bench "$corpus/mpp" "$warm" "$runs" < "$list" | tee /dev/stderr | awk '/^timed/ { print $(NF-3) }' | sort -n | tail -1)
+python3 -c "print(f'best timed pass: ours {float(\"$ours\"):.1f} files/s, MPXJ {float(\"$theirs\"):.1f} files/s, ratio {float(\"$ours\")/float(\"$theirs\"):.1f}x')"
+rm -f "$list"
