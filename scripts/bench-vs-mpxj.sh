@@ -5,6 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=../shared/corpus
 version=${1:-MPP14}; warm=${2:-3}; runs=${3:-3}
+# The oracle imports mpxj, which needs JPype at import time: make sure both are in its venv.
+venv=${MPXJ_VENV:-/tmp/mpxj-venv}
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c 'import mpxj' 2>/dev/null || "$venv/bin/pip" install -q 'mpxj==16.10.0' JPype1
+export MPXJ_VENV=$venv
 list=$(mktemp)
 awk -F'\t' -v v="$version" 'NR > 1 && $6 == "ok" && (v == "all" || $2 == v) { print $1 }' "$corpus/manifest.tsv" > "$list"
 echo "$(wc -l < "$list") $version files"
