@@ -56,6 +56,8 @@ pub mod task {
     pub const STOP: u32 = 100;
     pub const CONTACT: u32 = 112;
     pub const TYPE: u32 = 128;
+    pub const RECURRING: u32 = 129;
+    pub const RECURRING_ALT: u32 = 202;
     pub const OVERTIME_WORK: u32 = 163;
     pub const ACTUAL_OVERTIME_WORK: u32 = 164;
     pub const REMAINING_OVERTIME_WORK: u32 = 165;
@@ -76,6 +78,8 @@ pub mod task {
     pub const START_SLACK: u32 = 438;
     pub const FINISH_SLACK: u32 = 439;
     pub const BASELINE_FIXED_COST: u32 = 480;
+    /// MPP9: a props block of further fields keyed by field id (baselines 1..10, enterprise fields).
+    pub const ENTERPRISE_DATA: u32 = 481;
     pub const PHYSICAL_PERCENT_COMPLETE: u32 = 1119;
     pub const EARNED_VALUE_METHOD: u32 = 1122;
     pub const GUID: u32 = 1143;
