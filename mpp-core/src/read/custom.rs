@@ -1,26 +1,819 @@
 //! Custom fields: definitions and aliases (`TBkndTask/Props` ...), value
 //! lists (`TBkndOutlCode`), and the values stored on tasks, resources and
 //! assignments.
+//!
+//! Values follow MPXJ's reading so the MSPDI output matches its references:
+//! a value chosen from a value list is stored as a reference (`0x0701` or
+//! `0x0401`, then the item's uid and GUID) and resolved here; outline codes
+//! keep their text in `TBkndOutlCode` or in the value list, with the parent
+//! values joined in front by `.`.
 
-use crate::container::Container;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::bytes::{f64_at, guid_at, i32_at, slice, u16_at, u32_at, utf16_at};
+use crate::container::{Container, FileFormat};
 use crate::error::Result;
-use crate::model::{CustomValue, Project};
+use crate::fields::{self, CustomKind};
+use crate::model::{
+    CustomFieldDef, CustomValue, DateTime, Duration, FieldValue, Guid, LookupValue, Project,
+    TimeFactors, TimeUnit,
+};
+use crate::raw::field_map::Location;
+use crate::raw::fixed::unmask;
+use crate::raw::props::Props;
+use crate::raw::var::VarData;
 
-use super::blocks::Fields;
+use super::blocks::{Block, BlockSpec, Fields};
 use super::mpp14::Ctx;
 
+/// Key of the custom field block in the entity `Props` streams.
+const CUSTOM_FIELDS_KEY: u32 = 0x0440_0001;
+/// Key of the list of enterprise custom field ids in the project `Props`.
+const ENTERPRISE_MAP_KEY: u32 = 0x0240_13C5;
+/// Key of the graphical-indicator column settings in the project `Props`
+/// (MPP9 keeps its value lists under the same key).
+const FIELD_ATTRIBUTES_KEY: u32 = 0x0240_1390;
+/// MPP9 alias lists in the project `Props`: task, resource.
+const TASK_ALIASES_KEY: u32 = 0x0010_0001;
+const RESOURCE_ALIASES_KEY: u32 = 0x0010_0002;
+
+/// Var key of a value-list item's value / description in `TBkndOutlCode`.
+const ITEM_VALUE: u16 = 22;
+const ITEM_DESCRIPTION: u16 = 8;
+
+/// Value-list value type codes (MSPDI `OutlineCode/Values/Value/Type`).
+pub const TYPE_DATE: u16 = 4;
+pub const TYPE_DURATION: u16 = 6;
+pub const TYPE_COST: u16 = 9;
+pub const TYPE_NUMBER: u16 = 15;
+pub const TYPE_FLAG: u16 = 17;
+pub const TYPE_TEXT: u16 = 21;
+pub const TYPE_FINISH: u16 = 27;
+
+/// The decoded value of a value-list item.
+#[derive(Debug, Clone, PartialEq)]
+enum ItemValue {
+    Text(String),
+    Number(f64),
+    /// Currency units.
+    Cost(f64),
+    Date(Option<DateTime>),
+    Duration(Option<Duration>),
+}
+
+/// One value-list item of `TBkndOutlCode`.
+#[derive(Debug, Clone, PartialEq)]
+struct Item {
+    uid: i32,
+    guid: Option<Guid>,
+    parent: i32,
+    value: ItemValue,
+}
+
 /// What entity readers need to decode custom values: value lists by id/GUID.
-#[derive(Debug, Default)]
-pub struct CustomData {}
+#[derive(Debug)]
+pub struct CustomData {
+    items: HashMap<i32, Item>,
+    by_guid: HashMap<Guid, i32>,
+    /// `TBkndOutlCode` var data: texts of outline codes typed without a list.
+    outline: VarData,
+    /// Var key of an outline code's text in `outline`.
+    outline_key: u16,
+    /// User-defined enterprise fields read from var data (key = index), with
+    /// their kind when a definition gave one.
+    user_fields: Vec<(u32, Option<CustomKind>)>,
+    factors: TimeFactors,
+    default_units: TimeUnit,
+    format: Option<FileFormat>,
+}
+
+impl Default for CustomData {
+    fn default() -> Self {
+        CustomData {
+            items: HashMap::new(),
+            by_guid: HashMap::new(),
+            outline: VarData::default(),
+            outline_key: ITEM_VALUE,
+            user_fields: Vec::new(),
+            factors: TimeFactors::default(),
+            default_units: TimeUnit::Days,
+            format: None,
+        }
+    }
+}
 
 /// Reads definitions and value lists into `project.custom_fields`.
-pub fn read_definitions(_c: &mut Container<'_>, _ctx: &Ctx, _project: &mut Project) -> Result<CustomData> {
-    Ok(CustomData::default())
+pub fn read_definitions(
+    c: &mut Container<'_>,
+    ctx: &Ctx,
+    project: &mut Project,
+) -> Result<CustomData> {
+    let mut data = CustomData {
+        factors: project.properties.factors,
+        default_units: ctx.default_units,
+        format: Some(ctx.format),
+        outline_key: if ctx.format == FileFormat::Mpp9 {
+            1
+        } else {
+            ITEM_VALUE
+        },
+        ..CustomData::default()
+    };
+    let mut defs = Defs::default();
+    let mut lookup_tables: HashMap<Guid, u32> = HashMap::new();
+    let mut user_types: BTreeMap<u32, Option<u16>> = BTreeMap::new();
+
+    if ctx.format == FileFormat::Mpp9 {
+        read_mpp9_aliases(&ctx.props, &mut defs);
+    } else {
+        // MPP12 has no assignment definitions; the assignment Props is never masked.
+        let storages: &[(&str, bool)] = match ctx.format {
+            FileFormat::Mpp14 => &[
+                ("TBkndTask", true),
+                ("TBkndRsc", true),
+                ("TBkndAssn", false),
+            ],
+            _ => &[("TBkndTask", true), ("TBkndRsc", true)],
+        };
+        for &(storage, masked) in storages {
+            let mut raw = c.stream_or_empty(&format!("{}/{storage}/Props", ctx.dir))?;
+            if masked {
+                unmask(&mut raw, ctx.mask);
+            }
+            let props = Props::parse(&raw);
+            let Some(block) = props.get(CUSTOM_FIELDS_KEY) else {
+                continue;
+            };
+            let parsed = if ctx.format == FileFormat::Mpp14 {
+                parse_definitions14(block)
+            } else {
+                parse_definitions12(block)
+            };
+            for (field, alias) in parsed.aliases {
+                defs.entry(field).alias = Some(alias);
+            }
+            for d in parsed.definitions {
+                if d.field & fields::USER_DEFINED != 0 && is_entity_field(d.field) {
+                    user_types.entry(d.field).or_insert(Some(d.cf_type));
+                }
+                // Only task and resource definitions link value lists (as MPXJ reads them).
+                if let (Some(g), "TBkndTask" | "TBkndRsc") = (d.lookup, storage) {
+                    lookup_tables.insert(g, d.field);
+                }
+            }
+        }
+        data.read_value_lists(c, ctx, &lookup_tables, &mut defs)?;
+    }
+
+    // Enterprise custom fields: every user-defined id listed is read from var data.
+    if let Some(list) = ctx.props.get(ENTERPRISE_MAP_KEY) {
+        let mut off = 4usize;
+        while let Some(id) = u32_at(list, off) {
+            if id & fields::USER_DEFINED != 0 && is_entity_field(id) {
+                user_types.entry(id).or_insert(None);
+            }
+            off += 4;
+        }
+    }
+    for (&field, &cf_type) in &user_types {
+        let def = defs.entry(field);
+        def.enterprise = true;
+        def.cf_type = cf_type.and_then(cf_type_code);
+        data.user_fields
+            .push((field, cf_type.and_then(cf_type_kind)));
+    }
+
+    if ctx.format != FileFormat::Mpp9 {
+        for field in indicator_fields(ctx.props.get(FIELD_ATTRIBUTES_KEY).unwrap_or_default()) {
+            if fields::custom_field_name(field).is_some() {
+                defs.entry(field);
+            }
+        }
+    }
+
+    project.custom_fields = defs.0.into_values().collect();
+    Ok(data)
+}
+
+/// Field definitions being collected, by field id.
+#[derive(Default)]
+struct Defs(BTreeMap<u32, CustomFieldDef>);
+
+impl Defs {
+    fn entry(&mut self, field: u32) -> &mut CustomFieldDef {
+        self.0.entry(field).or_insert_with(|| CustomFieldDef {
+            field_id: field,
+            ..CustomFieldDef::default()
+        })
+    }
+}
+
+fn is_entity_field(field: u32) -> bool {
+    matches!(
+        field & 0xFFFF_0000,
+        fields::TASK | fields::RESOURCE | fields::ASSIGNMENT
+    )
+}
+
+/// MSPDI `CFType` of a stored definition type (start and finish print as date).
+fn cf_type_code(t: u16) -> Option<u16> {
+    match t {
+        0 | 1 | 2 | 4 | 5 | 7 => Some(t),
+        3 | 6 => Some(1),
+        _ => None,
+    }
+}
+
+fn cf_type_kind(t: u16) -> Option<CustomKind> {
+    Some(match t {
+        0 => CustomKind::Cost,
+        1 | 3 | 6 => CustomKind::Date,
+        2 => CustomKind::Duration,
+        4 => CustomKind::Flag,
+        5 => CustomKind::Number,
+        7 => CustomKind::Text,
+        _ => return None,
+    })
+}
+
+/// One 88-byte (MPP14) or variable (MPP12) field definition.
+#[derive(Debug, Clone, PartialEq)]
+struct Definition {
+    field: u32,
+    /// 0 cost, 1 date, 2 duration, 3 finish, 4 flag, 5 number, 6 start, 7 text.
+    cf_type: u16,
+    lookup: Option<Guid>,
+}
+
+#[derive(Debug, Default, PartialEq)]
+struct Parsed {
+    aliases: Vec<(u32, String)>,
+    definitions: Vec<Definition>,
+}
+
+/// The alias block (`u32 size` twice, `u32 count`, count x {field, text
+/// offset - 4}); returns the aliases and the offset just past the block.
+fn parse_aliases(data: &[u8]) -> (Vec<(u32, String)>, Option<usize>) {
+    let mut aliases = Vec::new();
+    let Some(size) = u32_at(data, 0).and_then(|s| usize::try_from(s).ok()) else {
+        return (aliases, None);
+    };
+    let count = u32_at(data, 8).unwrap_or(0);
+    let mut off = 12usize;
+    for _ in 0..count {
+        if off >= size {
+            break;
+        }
+        let (Some(field), Some(p)) = (u32_at(data, off), u32_at(data, off + 4)) else {
+            break;
+        };
+        let text = usize::try_from(p)
+            .ok()
+            .and_then(|p| p.checked_add(4))
+            .and_then(|p| utf16_at(data, p))
+            .unwrap_or_default();
+        if !text.is_empty() {
+            aliases.push((field, text));
+        }
+        off += 8;
+    }
+    (aliases, size.checked_add(4))
+}
+
+/// Skips the two size-prefixed blocks that follow the aliases.
+fn skip_unknown_blocks(data: &[u8], mut off: usize) -> Option<usize> {
+    for _ in 0..2 {
+        let size = usize::try_from(u32_at(data, off)?).ok()?;
+        off = off.checked_add(4)?.checked_add(size)?;
+    }
+    (off <= data.len()).then_some(off)
+}
+
+/// MPP14 `0x04400001`: aliases, two unknown blocks, then `u32 count`,
+/// `u32 size` and count 88-byte definitions.
+fn parse_definitions14(data: &[u8]) -> Parsed {
+    let (aliases, end) = parse_aliases(data);
+    let mut definitions = Vec::new();
+    if let Some(mut off) = end.and_then(|e| skip_unknown_blocks(data, e)) {
+        let count = u32_at(data, off).unwrap_or(0);
+        off += 8;
+        for _ in 0..count {
+            let Some(rec) = slice(data, off, 88) else {
+                break;
+            };
+            if let (Some(field), Some(cf_type)) = (u32_at(rec, 0), u16_at(rec, 12)) {
+                definitions.push(Definition {
+                    field,
+                    cf_type,
+                    lookup: guid_at(rec, 36),
+                });
+            }
+            off += 88;
+        }
+    }
+    Parsed {
+        aliases,
+        definitions,
+    }
+}
+
+/// MPP12 `0x04400001`: after the unknown blocks a size (twice), `u32 n`,
+/// n 8-byte entries, then n blocks led by their `u32` size: field id at 4,
+/// type at 12, lookup-table GUID at 160 (blocks of 176 bytes or more).
+fn parse_definitions12(data: &[u8]) -> Parsed {
+    let (aliases, end) = parse_aliases(data);
+    let mut definitions = Vec::new();
+    if let Some(off) = end.and_then(|e| skip_unknown_blocks(data, e)) {
+        let mut off = off + 8;
+        let n = u32_at(data, off).unwrap_or(0);
+        off = usize::try_from(n)
+            .ok()
+            .and_then(|n| n.checked_mul(8))
+            .and_then(|s| s.checked_add(off + 4))
+            .unwrap_or(usize::MAX);
+        for _ in 0..n {
+            let Some(size) = u16_at(data, off).map(usize::from) else {
+                break;
+            };
+            let Some(block) = slice(data, off, size) else {
+                break;
+            };
+            if size < 14 {
+                break;
+            }
+            if let (Some(field), Some(cf_type)) = (u32_at(block, 4), u16_at(block, 12)) {
+                let lookup = if size >= 176 {
+                    guid_at(block, 160)
+                } else {
+                    None
+                };
+                definitions.push(Definition {
+                    field,
+                    cf_type,
+                    lookup,
+                });
+            }
+            off += size;
+        }
+    }
+    Parsed {
+        aliases,
+        definitions,
+    }
+}
+
+/// Fields whose graphical indicators are switched on (MPXJ then keeps a
+/// definition for them): `u32` at 4 = column count, then {field, offset}
+/// pairs from 8; the settings byte at the offset has bit 0x02 set.
+fn indicator_fields(data: &[u8]) -> Vec<u32> {
+    let mut out = Vec::new();
+    let count = u32_at(data, 4).unwrap_or(0);
+    let mut off = 8usize;
+    for _ in 0..count {
+        let (Some(field), Some(at)) = (u32_at(data, off), u32_at(data, off + 4)) else {
+            break;
+        };
+        let flags = usize::try_from(at)
+            .ok()
+            .and_then(|a| data.get(a))
+            .copied()
+            .unwrap_or(0);
+        if flags & 0x02 != 0 {
+            out.push(field);
+        }
+        off += 8;
+    }
+    out
+}
+
+/// Offsets in a `TBkndOutlCode` item: parent (FixedData), type and table GUID (Fixed2Data).
+fn item_offsets(ctx: &Ctx) -> (usize, usize, usize) {
+    match ctx.format {
+        FileFormat::Mpp14 if ctx.is_2013_plus() => (10, 16, 18),
+        FileFormat::Mpp14 => (8, 32, 16),
+        _ => (8, 48, 32),
+    }
 }
 
 impl CustomData {
+    /// Loads the value-list items of `TBkndOutlCode` and attaches each to the
+    /// field whose definition names its table.
+    fn read_value_lists(
+        &mut self,
+        c: &mut Container<'_>,
+        ctx: &Ctx,
+        tables: &HashMap<Guid, u32>,
+        defs: &mut Defs,
+    ) -> Result<()> {
+        let dir = format!("{}/TBkndOutlCode", ctx.dir);
+        let block = Block::read(
+            c,
+            &BlockSpec {
+                dir: &dir,
+                meta_size: 10,
+                meta2_sizes: &[10],
+                max_item: None,
+                max_item2: None,
+                mask: 0,
+                var_kind: ctx.var_kind,
+            },
+        )?;
+        let (parent_off, type_off, table_off) = item_offsets(ctx);
+        for i in 0..block.data.len() {
+            let Some(fixed) = block.data.item(i) else {
+                continue;
+            };
+            let Some(uid) = u16_at(fixed, 4).map(i32::from) else {
+                continue;
+            };
+            let Some(raw) = block.var.get(uid, ITEM_VALUE) else {
+                continue;
+            };
+            let fixed2 = block.data2.item(i).unwrap_or_default();
+            let kind = u16_at(fixed2, type_off).unwrap_or(0);
+            let item = Item {
+                uid,
+                guid: guid_at(fixed2, 0),
+                parent: u16_at(fixed, parent_off).map_or(0, i32::from),
+                value: decode_item(raw, kind, &self.factors, self.default_units),
+            };
+            let lookup = LookupValue {
+                id: uid,
+                guid: item.guid,
+                parent_id: Some(item.parent),
+                kind: output_type(kind),
+                value: item_text(&item.value, &self.factors),
+                description: block.var.string(uid, ITEM_DESCRIPTION),
+            };
+            if let Some(g) = item.guid {
+                self.by_guid.insert(g, uid);
+            }
+            self.items.insert(uid, item);
+            let Some(&field) = guid_at(fixed2, table_off)
+                .as_ref()
+                .and_then(|g| tables.get(g))
+            else {
+                continue;
+            };
+            let def = defs.entry(field);
+            def.lookup_guid = guid_at(fixed2, table_off);
+            match def.values.iter_mut().find(|v| v.id == uid) {
+                Some(existing) => *existing = lookup,
+                None => def.values.push(lookup),
+            }
+        }
+        self.outline = block.var;
+        Ok(())
+    }
+
     /// The custom values (every family but flags, which live in meta bits) of one record.
-    pub fn values(&self, _ctx: &Ctx, _f: &Fields<'_>) -> Vec<CustomValue> {
-        Vec::new()
+    pub fn values(&self, _ctx: &Ctx, f: &Fields<'_>) -> Vec<CustomValue> {
+        let mut out = Vec::new();
+        let families = fields::custom_families(f.class)
+            .iter()
+            .chain(fields::enterprise_families(f.class));
+        for fam in families {
+            if fam.kind == CustomKind::Flag {
+                continue;
+            }
+            for (i, &index) in fam.indexes.iter().enumerate() {
+                let value = match fam.kind {
+                    CustomKind::OutlineCode => self.outline_code(f, index + 1),
+                    CustomKind::Duration => {
+                        let units = self.duration_units(f, fam.units.get(i).copied());
+                        f.raw(index).and_then(|raw| self.duration(raw, units))
+                    }
+                    CustomKind::Cost => f.cost(index).map(|v| (FieldValue::Cost(v), None)),
+                    kind => f.raw(index).and_then(|raw| self.plain(raw, kind)),
+                };
+                push_value(&mut out, f.class | index, value);
+            }
+        }
+        for &(field, kind) in &self.user_fields {
+            if field & 0xFFFF_0000 != f.class {
+                continue;
+            }
+            let Some(kind) = kind else { continue };
+            let Some(raw) = u16::try_from(field & 0xFFFF)
+                .ok()
+                .and_then(|k| f.var.get(f.uid, k))
+            else {
+                continue;
+            };
+            let value = match kind {
+                CustomKind::Duration => self.duration(raw, TimeUnit::Hours),
+                CustomKind::Cost => f64_at(raw, 0).map(|v| (FieldValue::Cost(cents(v)), None)),
+                CustomKind::Flag => u16_at(raw, 0).map(|v| (FieldValue::Flag(v != 0), None)),
+                kind => self.plain(raw, kind),
+            };
+            push_value(&mut out, field, value);
+        }
+        out
+    }
+
+    /// Units of a custom duration: its units field, read as MPXJ does (a
+    /// missing var value is code 0 = days; no units field at all = hours).
+    fn duration_units(&self, f: &Fields<'_>, units_index: Option<u32>) -> TimeUnit {
+        let Some(u) = units_index else {
+            return TimeUnit::Hours;
+        };
+        match f.map.get(f.class | u) {
+            None | Some(Location::MetaBit) => TimeUnit::Hours,
+            Some(Location::Var { .. }) => unit_from_code(f.u16(u).unwrap_or(0), self.default_units),
+            Some(Location::Fixed { .. }) => f
+                .u16(u)
+                .map_or(TimeUnit::Hours, |c| unit_from_code(c, self.default_units)),
+        }
+    }
+
+    /// A custom duration: i32 tenths of a minute (-1 = none); a 512-byte item
+    /// holds the value as text instead.
+    fn duration(&self, raw: &[u8], units: TimeUnit) -> Option<(FieldValue, Option<&Item>)> {
+        if raw.len() == 512 {
+            return utf16_at(raw, 0).map(|s| (FieldValue::Text(s), None));
+        }
+        let v = i32_at(raw, 0).filter(|&v| v != -1)?;
+        let d = Duration::from_tenths(f64::from(v), units, &self.factors);
+        Some((FieldValue::Duration(d), None))
+    }
+
+    /// Text, date and number values, which may come from a value list.
+    fn plain(&self, raw: &[u8], kind: CustomKind) -> Option<(FieldValue, Option<&Item>)> {
+        let prefix = u16_at(raw, 0).unwrap_or(0);
+        if prefix == 0x0701 || prefix == 0x0401 {
+            if raw.len() == 4 {
+                // A bare date after the prefix (MPXJ is unsure of this form).
+                let is_date = matches!(
+                    kind,
+                    CustomKind::Date | CustomKind::Start | CustomKind::Finish
+                );
+                let d = DateTime::from_date(raw, 2).filter(|_| is_date)?;
+                return Some((FieldValue::Date(d), None));
+            }
+            let item = self.item_ref(raw)?;
+            let value = match (&item.value, kind) {
+                (ItemValue::Text(s), CustomKind::Text) => FieldValue::Text(s.clone()),
+                (ItemValue::Number(v) | ItemValue::Cost(v), CustomKind::Number) => {
+                    FieldValue::Number(*v)
+                }
+                (
+                    ItemValue::Date(Some(d)),
+                    CustomKind::Date | CustomKind::Start | CustomKind::Finish,
+                ) => FieldValue::Date(*d),
+                _ => return None,
+            };
+            return Some((value, Some(item)));
+        }
+        let value = match kind {
+            CustomKind::Text => FieldValue::Text(utf16_at(raw, 0)?),
+            CustomKind::Number => FieldValue::Number(f64_at(raw, 0)?),
+            CustomKind::Date | CustomKind::Start | CustomKind::Finish => {
+                if raw.len() == 512 {
+                    return None;
+                }
+                FieldValue::Date(DateTime::from_timestamp(raw, 0)?)
+            }
+            _ => return None,
+        };
+        Some((value, None))
+    }
+
+    /// The item a value-list reference names: `i32@2` uid (-1 = none), GUID at 6.
+    fn item_ref(&self, raw: &[u8]) -> Option<&Item> {
+        let uid = i32_at(raw, 2)?;
+        let by_guid = || {
+            guid_at(raw, 6)
+                .and_then(|g| self.by_guid.get(&g))
+                .and_then(|u| self.items.get(u))
+        };
+        if uid == -1 {
+            by_guid()
+        } else {
+            self.items.get(&uid).or_else(by_guid)
+        }
+    }
+
+    /// An outline code's text, from its companion "index" field.
+    fn outline_code(
+        &self,
+        f: &Fields<'_>,
+        index_field: u32,
+    ) -> Option<(FieldValue, Option<&Item>)> {
+        if self.format == Some(FileFormat::Mpp9) {
+            let uid = f.i32(index_field)?;
+            let text = self.outline.string(uid, self.outline_key)?;
+            return Some((FieldValue::Text(text), None));
+        }
+        if !matches!(f.map.get(f.class | index_field), Some(Location::Var { .. })) {
+            return None;
+        }
+        let raw = f.raw(index_field).unwrap_or_default();
+        let mask = u16_at(raw, 0).unwrap_or(0);
+        let uid = i32_at(raw, 2).unwrap_or(0);
+        if mask & 0xFF00 != 0x0700 {
+            let text = self.outline.string(uid, self.outline_key)?;
+            return Some((FieldValue::Text(text), None));
+        }
+        let item = self.items.get(&uid)?;
+        let mut text = match &item.value {
+            ItemValue::Text(s) => s.clone(),
+            _ => return None,
+        };
+        let prefix = self.ancestors(item.parent, 0);
+        if let Some(p) = prefix.filter(|p| !p.is_empty()) {
+            text = format!("{p}.{text}");
+        }
+        Some((FieldValue::Text(text), Some(item)))
+    }
+
+    /// The dotted path of an item and its ancestors ("" for uid 0).
+    fn ancestors(&self, uid: i32, depth: usize) -> Option<String> {
+        if uid == 0 {
+            return Some(String::new());
+        }
+        let item = self.items.get(&uid)?;
+        let ItemValue::Text(own) = &item.value else {
+            return None;
+        };
+        // A cycle cannot go on forever; Project's outlines are never this deep.
+        if item.parent == uid || depth > 64 {
+            return Some(own.clone());
+        }
+        match self.ancestors(item.parent, depth + 1) {
+            Some(p) if !p.is_empty() => Some(format!("{p}.{own}")),
+            _ => Some(own.clone()),
+        }
+    }
+}
+
+/// Adds a value when it is not the default (empty text, zero, no date).
+fn push_value(
+    out: &mut Vec<CustomValue>,
+    field_id: u32,
+    value: Option<(FieldValue, Option<&Item>)>,
+) {
+    let Some((value, item)) = value else { return };
+    let keep = match &value {
+        FieldValue::Text(s) => !s.is_empty(),
+        FieldValue::Number(v) | FieldValue::Cost(v) => *v != 0.0,
+        FieldValue::Duration(d) => d.value != 0.0,
+        FieldValue::Flag(b) => *b,
+        FieldValue::Date(_) => true,
+    };
+    if keep {
+        out.push(CustomValue {
+            field_id,
+            value,
+            value_guid: item.and_then(|i| i.guid),
+            value_id: item.map(|i| i.uid),
+        });
+    }
+}
+
+/// Money in hundredths to currency units; under a tenth of a cent is zero.
+fn cents(v: f64) -> f64 {
+    if v.abs() < 0.1 {
+        0.0
+    } else {
+        v / 100.0
+    }
+}
+
+/// A duration unit code as MPXJ maps it (years are not known: days).
+fn unit_from_code(code: u16, default: TimeUnit) -> TimeUnit {
+    match code & 0x1F {
+        13 | 14 => TimeUnit::Days,
+        _ => TimeUnit::from_code(code, default),
+    }
+}
+
+/// Decodes a value-list item's value bytes by its type code.
+fn decode_item(raw: &[u8], kind: u16, f: &TimeFactors, default_units: TimeUnit) -> ItemValue {
+    match kind {
+        TYPE_DATE | TYPE_FINISH => ItemValue::Date(DateTime::from_timestamp(raw, 0)),
+        TYPE_DURATION => {
+            let units = unit_from_code(u16_at(raw, 4).unwrap_or(0), default_units);
+            let d = i32_at(raw, 0)
+                .filter(|&v| v != -1)
+                .map(|v| Duration::from_tenths(f64::from(v), units, f));
+            ItemValue::Duration(d)
+        }
+        TYPE_COST => ItemValue::Cost(f64_at(raw, 0).unwrap_or(0.0) / 100.0),
+        TYPE_NUMBER => ItemValue::Number(f64_at(raw, 0).unwrap_or(0.0)),
+        _ => ItemValue::Text(utf16_at(raw, 0).unwrap_or_default()),
+    }
+}
+
+/// The type code written for an item: unknown codes are text.
+fn output_type(kind: u16) -> u16 {
+    match kind {
+        TYPE_DATE | TYPE_DURATION | TYPE_COST | TYPE_NUMBER | TYPE_FLAG | TYPE_TEXT
+        | TYPE_FINISH => kind,
+        _ => TYPE_TEXT,
+    }
+}
+
+/// An item's value as MSPDI's `OutlineCodes` print it: dates as the raw
+/// `days * 65536 + tenths of a minute`, durations in tenths of a minute,
+/// money in cents, numbers with two decimals at most.
+fn item_text(v: &ItemValue, f: &TimeFactors) -> String {
+    match v {
+        ItemValue::Text(s) => s.clone(),
+        ItemValue::Number(n) => number2(*n),
+        ItemValue::Cost(c) => number2(c * 100.0),
+        ItemValue::Date(Some(d)) => {
+            let days = d.days() - DateTime::from_mpp(0, 0).days();
+            (days * 65_536 + d.time_of_day() / 6).to_string()
+        }
+        ItemValue::Duration(Some(d)) if d.value != 0.0 => {
+            ((d.minutes(f) * 10.0) as i64).to_string()
+        }
+        ItemValue::Date(None) | ItemValue::Duration(_) => String::new(),
+    }
+}
+
+/// A number with at most two decimals and no trailing zeros (`#.##`).
+pub fn number2(v: f64) -> String {
+    let s = format!("{v:.2}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
+/// MPP9 aliases: consecutive NUL-terminated strings whose position selects the field.
+fn read_mpp9_aliases(props: &Props, defs: &mut Defs) {
+    for (key, class) in [
+        (TASK_ALIASES_KEY, fields::TASK),
+        (RESOURCE_ALIASES_KEY, fields::RESOURCE),
+    ] {
+        let Some(data) = props.get(key) else { continue };
+        let mut off = 0usize;
+        let mut position = 0usize;
+        while off + 1 < data.len() {
+            let text = utf16_at(data, off).unwrap_or_default();
+            let units = text.encode_utf16().count();
+            if !text.is_empty() {
+                if let Some(field) = mpp9_alias_field(class, position) {
+                    defs.entry(field).alias = Some(text);
+                }
+            }
+            off += (units + 1) * 2;
+            position += 1;
+        }
+    }
+}
+
+/// The field an MPP9 alias position names.
+fn mpp9_alias_field(class: u32, pos: usize) -> Option<u32> {
+    let fam = |name: &str, n: usize| -> Option<u32> {
+        let f = fields::custom_families(class)
+            .iter()
+            .find(|f| f.name == name)?;
+        f.indexes.get(n).map(|&i| class | i)
+    };
+    let p = pos;
+    if class == fields::TASK {
+        match p {
+            118..=127 => fam("Text", p - 118),
+            128..=147 => fam(
+                if (p - 128) % 2 == 0 {
+                    "Start"
+                } else {
+                    "Finish"
+                },
+                (p - 128) / 2,
+            ),
+            149..=158 => fam("Number", p - 149),
+            159..=177 if (p - 159) % 2 == 0 => fam("Duration", (p - 159) / 2),
+            184..=193 => fam("Date", p - 184),
+            194..=213 => fam("Text", p - 194 + 10),
+            214..=223 => fam("Number", p - 214 + 10),
+            227..=236 => fam("Outline Code", p - 227),
+            237..=256 => fam("Flag", p - 237),
+            278..=287 => fam("Cost", p - 278),
+            _ => None,
+        }
+    } else {
+        match p {
+            52..=81 => fam("Text", p - 52),
+            82..=91 => fam("Start", p - 82),
+            92..=101 => fam("Finish", p - 92),
+            102..=121 => fam("Number", p - 102),
+            122..=131 => fam("Duration", p - 122),
+            145..=154 => fam("Date", p - 145),
+            155..=164 => fam("Outline Code", p - 155),
+            165 => fam("Flag", 9),
+            166..=174 => fam("Flag", p - 166),
+            175..=184 => fam("Flag", p - 175 + 10),
+            207..=216 => fam("Cost", p - 207),
+            _ => None,
+        }
     }
 }
