@@ -59,6 +59,7 @@ enum ItemValue {
     Cost(f64),
     Date(Option<DateTime>),
     Duration(Option<Duration>),
+    Flag(bool),
 }
 
 /// One value-list item of `TBkndOutlCode`.
@@ -125,6 +126,7 @@ pub fn read_definitions(
 
     if ctx.format == FileFormat::Mpp9 {
         read_mpp9_aliases(&ctx.props, &mut defs);
+        data.read_mpp9_lists(c, ctx, &mut defs)?;
     } else {
         // MPP12 has no assignment definitions; the assignment Props is never masked.
         let storages: &[(&str, bool)] = match ctx.format {
@@ -646,6 +648,296 @@ impl CustomData {
     }
 }
 
+/// An MPP9 value list entry before numbering: value (if any) and description.
+type Mpp9Entry = (Option<ItemValue>, Option<String>);
+
+impl CustomData {
+    /// MPP9 value lists: the project `Props` lists, then the outline code
+    /// values of `TBkndOutlCode`. Items are numbered 1, 2, ... across all
+    /// lists and get name-based GUIDs, as MPXJ makes them.
+    fn read_mpp9_lists(&mut self, c: &mut Container<'_>, ctx: &Ctx, defs: &mut Defs) -> Result<()> {
+        let mut next_uid = 0i32;
+        for (field, entries) in mpp9_prop_lists(
+            ctx.props.get(FIELD_ATTRIBUTES_KEY).unwrap_or_default(),
+            self,
+        ) {
+            self.add_mpp9_list(field, entries, true, &mut next_uid, defs);
+        }
+        let dir = format!("{}/TBkndOutlCode", ctx.dir);
+        let block = Block::read(
+            c,
+            &BlockSpec {
+                dir: &dir,
+                meta_size: 10,
+                meta2_sizes: &[],
+                max_item: None,
+                max_item2: None,
+                mask: 0,
+                var_kind: ctx.var_kind,
+            },
+        )?;
+        let mut field_of: HashMap<i32, u32> = HashMap::new();
+        for i in 0..block.data.len() {
+            let Some(item) = block.data.item(i).filter(|d| d.len() >= 18) else {
+                continue;
+            };
+            if let (Some(index), Some(field)) = (u16_at(item, 0), u32_at(item, 12)) {
+                if fields::custom_field_name(field).is_some() {
+                    field_of.insert(i32::from(index), field);
+                }
+            }
+        }
+        let mut lists: BTreeMap<u32, Vec<Mpp9Entry>> = BTreeMap::new();
+        for uid in block.var.uids() {
+            let Some(&field) = field_of.get(&uid) else {
+                continue;
+            };
+            let value = block.var.string(uid, 1).map(ItemValue::Text);
+            lists
+                .entry(field)
+                .or_default()
+                .push((value, block.var.string(uid, 2)));
+        }
+        let mut lists: Vec<(u32, Vec<Mpp9Entry>)> = lists.into_iter().collect();
+        lists.sort_by_key(|(field, _)| (mpp9_list_rank(*field), *field));
+        for (field, entries) in lists {
+            self.add_mpp9_list(field, entries, false, &mut next_uid, defs);
+        }
+        self.outline = block.var;
+        Ok(())
+    }
+
+    fn add_mpp9_list(
+        &mut self,
+        field: u32,
+        entries: Vec<Mpp9Entry>,
+        register: bool,
+        next_uid: &mut i32,
+        defs: &mut Defs,
+    ) {
+        let Some(name) = fields::custom_field_name(field) else {
+            return;
+        };
+        let kind = fields::any_custom_field(field).map(|(f, _)| f.kind);
+        let type_code = match kind {
+            Some(CustomKind::Cost) => TYPE_COST,
+            Some(CustomKind::Number) => TYPE_NUMBER,
+            Some(CustomKind::Date | CustomKind::Start | CustomKind::Finish) => TYPE_DATE,
+            Some(CustomKind::Duration) => TYPE_DURATION,
+            Some(CustomKind::Flag) => TYPE_FLAG,
+            _ => TYPE_TEXT,
+        };
+        let def = defs.entry(field);
+        def.lookup_guid = Some(name_guid(name.as_bytes()));
+        for (value, description) in entries {
+            *next_uid = next_uid.saturating_add(1);
+            let uid = *next_uid;
+            let guid = name_guid(format!("{name}{uid}").as_bytes());
+            def.values.push(LookupValue {
+                id: uid,
+                guid: Some(guid),
+                parent_id: None,
+                kind: type_code,
+                value: value
+                    .as_ref()
+                    .map(|v| item_text(v, &self.factors))
+                    .unwrap_or_default(),
+                description,
+            });
+            if let (true, Some(value)) = (register, value) {
+                self.by_guid.insert(guid, uid);
+                self.items.insert(
+                    uid,
+                    Item {
+                        uid,
+                        guid: Some(guid),
+                        parent: 0,
+                        value,
+                    },
+                );
+            }
+        }
+    }
+}
+
+/// The order in which MPXJ numbers MPP9 outline code lists: it walks a hash
+/// map keyed by field, whose order (fixed in the reference run, the same in
+/// every file) is this one for Outline Code 1..10.
+fn mpp9_list_rank(field: u32) -> u32 {
+    const TASK: [u32; 10] = [5, 6, 9, 3, 10, 8, 2, 4, 7, 1];
+    const RESOURCE: [u32; 10] = [7, 9, 8, 6, 5, 4, 10, 2, 3, 1];
+    let Some((fam, n)) = fields::custom_field(field) else {
+        return u32::MAX;
+    };
+    let table = match (fam.kind, field & 0xFFFF_0000) {
+        (CustomKind::OutlineCode, fields::TASK) => &TASK,
+        (CustomKind::OutlineCode, fields::RESOURCE) => &RESOURCE,
+        _ => return u32::MAX,
+    };
+    n.checked_sub(1)
+        .and_then(|i| table.get(i))
+        .copied()
+        .unwrap_or(u32::MAX)
+}
+
+/// The value lists of MPP9's project `Props` (`0x02401390`): `u32` length,
+/// `u32` count, count x {field, offset}; at the offset 8 bytes, then the
+/// starts of the values, the descriptions and their end (list-relative).
+fn mpp9_prop_lists(data: &[u8], cd: &CustomData) -> Vec<(u32, Vec<Mpp9Entry>)> {
+    let mut out = Vec::new();
+    let length = u32_at(data, 0)
+        .and_then(|l| usize::try_from(l).ok())
+        .unwrap_or(0);
+    let count = u32_at(data, 4).unwrap_or(0);
+    let mut off = 8usize;
+    for _ in 0..count {
+        if off >= length {
+            break;
+        }
+        let (Some(field), Some(at)) = (u32_at(data, off), u32_at(data, off + 4)) else {
+            break;
+        };
+        off += 8;
+        let Ok(at) = usize::try_from(at) else {
+            continue;
+        };
+        let rel = |k: usize| {
+            u32_at(data, at + k)
+                .and_then(|v| usize::try_from(v).ok())
+                .and_then(|v| v.checked_add(at))
+        };
+        let (Some(start), Some(mid), Some(end)) = (rel(8), rel(12), rel(16)) else {
+            continue;
+        };
+        let values = data.get(start..mid).unwrap_or_default();
+        let descriptions = data.get(mid..end).unwrap_or_default();
+        let kind = fields::any_custom_field(field).map(|(f, _)| f.kind);
+        let mut vals = mpp9_values(values, kind, cd).into_iter();
+        let entries = mpp9_values(descriptions, Some(CustomKind::Text), cd)
+            .into_iter()
+            .map(|d| {
+                let desc = match d {
+                    ItemValue::Text(s) => Some(s),
+                    _ => None,
+                };
+                (vals.next(), desc)
+            })
+            .collect();
+        out.push((field, entries));
+    }
+    out
+}
+
+/// Values packed one after another, each in its field type's layout.
+fn mpp9_values(data: &[u8], kind: Option<CustomKind>, cd: &CustomData) -> Vec<ItemValue> {
+    let mut out = Vec::new();
+    let mut off = 0usize;
+    while off < data.len() {
+        let (value, size) = match kind {
+            Some(CustomKind::Text | CustomKind::OutlineCode) => {
+                let s = utf16_at(data, off).unwrap_or_default();
+                let size = (s.encode_utf16().count() + 1) * 2;
+                (ItemValue::Text(s), size)
+            }
+            Some(CustomKind::Cost) => {
+                (ItemValue::Cost(f64_at(data, off).unwrap_or(0.0) / 100.0), 8)
+            }
+            Some(CustomKind::Number) => (ItemValue::Number(f64_at(data, off).unwrap_or(0.0)), 8),
+            Some(CustomKind::Date | CustomKind::Start | CustomKind::Finish) => {
+                (ItemValue::Date(DateTime::from_timestamp(data, off)), 4)
+            }
+            Some(CustomKind::Duration) => {
+                let raw = data.get(off..).unwrap_or_default();
+                (
+                    decode_item(raw, TYPE_DURATION, &cd.factors, cd.default_units),
+                    6,
+                )
+            }
+            Some(CustomKind::Flag) => (ItemValue::Flag(u16_at(data, off) == Some(1)), 2),
+            None => break,
+        };
+        out.push(value);
+        off += size;
+    }
+    out
+}
+
+/// A name-based (version 3, MD5) GUID, as Java's `UUID.nameUUIDFromBytes`.
+fn name_guid(name: &[u8]) -> Guid {
+    let mut b = md5(name);
+    b[6] = (b[6] & 0x0F) | 0x30;
+    b[8] = (b[8] & 0x3F) | 0x80;
+    // Storage layout: the first three groups little-endian.
+    b[0..4].reverse();
+    b[4..6].reverse();
+    b[6..8].reverse();
+    Guid(b)
+}
+
+/// MD5 (RFC 1321), only used for the name-based GUIDs above.
+fn md5(input: &[u8]) -> [u8; 16] {
+    const S: [u32; 64] = [
+        7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 5, 9, 14, 20, 5, 9, 14, 20, 5,
+        9, 14, 20, 5, 9, 14, 20, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 6, 10,
+        15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21,
+    ];
+    let k: Vec<u32> = (0..64u32)
+        .map(|i| ((f64::from(i) + 1.0).sin().abs() * 4_294_967_296.0) as u32)
+        .collect();
+    let mut msg = input.to_vec();
+    let bit_len = (input.len() as u64).wrapping_mul(8);
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&bit_len.to_le_bytes());
+    let (mut a0, mut b0, mut c0, mut d0) = (
+        0x6745_2301u32,
+        0xefcd_ab89u32,
+        0x98ba_dcfeu32,
+        0x1032_5476u32,
+    );
+    for chunk in msg.chunks_exact(64) {
+        let m: Vec<u32> = chunk
+            .chunks_exact(4)
+            .map(|w| {
+                u32::from_le_bytes([
+                    w.first().copied().unwrap_or(0),
+                    w.get(1).copied().unwrap_or(0),
+                    w.get(2).copied().unwrap_or(0),
+                    w.get(3).copied().unwrap_or(0),
+                ])
+            })
+            .collect();
+        let (mut a, mut b, mut c, mut d) = (a0, b0, c0, d0);
+        for i in 0..64usize {
+            let (f, g) = match i / 16 {
+                0 => ((b & c) | (!b & d), i),
+                1 => ((d & b) | (!d & c), (5 * i + 1) % 16),
+                2 => (b ^ c ^ d, (3 * i + 5) % 16),
+                _ => (c ^ (b | !d), (7 * i) % 16),
+            };
+            let f = f
+                .wrapping_add(a)
+                .wrapping_add(k.get(i).copied().unwrap_or(0))
+                .wrapping_add(m.get(g).copied().unwrap_or(0));
+            a = d;
+            d = c;
+            c = b;
+            b = b.wrapping_add(f.rotate_left(S.get(i).copied().unwrap_or(0)));
+        }
+        a0 = a0.wrapping_add(a);
+        b0 = b0.wrapping_add(b);
+        c0 = c0.wrapping_add(c);
+        d0 = d0.wrapping_add(d);
+    }
+    let mut out = [0u8; 16];
+    for (dst, word) in out.chunks_exact_mut(4).zip([a0, b0, c0, d0]) {
+        dst.copy_from_slice(&word.to_le_bytes());
+    }
+    out
+}
+
 /// Adds a value when it is not the default (empty text, zero, no date).
 fn push_value(
     out: &mut Vec<CustomValue>,
@@ -728,6 +1020,7 @@ fn item_text(v: &ItemValue, f: &TimeFactors) -> String {
         ItemValue::Duration(Some(d)) if d.value != 0.0 => {
             ((d.minutes(f) * 10.0) as i64).to_string()
         }
+        ItemValue::Flag(b) => b.to_string(),
         ItemValue::Date(None) | ItemValue::Duration(_) => String::new(),
     }
 }

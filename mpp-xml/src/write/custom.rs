@@ -42,7 +42,7 @@ pub fn write_outline_codes<W: Write>(x: &mut Xml<W>, p: &Project) -> io::Result<
             x.opt("FieldGUID", v.guid)?;
             x.elem("Type", &v.kind.to_string())?;
             x.elem("IsCollapsed", "0")?;
-            x.elem("ParentValueID", &v.parent_id.unwrap_or(0).to_string())?;
+            x.opt("ParentValueID", v.parent_id)?;
             if !v.value.is_empty() {
                 x.elem("Value", &v.value)?;
             }
@@ -112,9 +112,8 @@ pub fn write_definitions<W: Write>(x: &mut Xml<W>, p: &Project) -> io::Result<()
         }
         if let Some(d) = def {
             x.opt("Alias", d.alias.as_deref())?;
-            if !d.values.is_empty() {
-                x.opt("Ltuid", d.lookup_guid)?;
-            }
+            // The reader sets the table GUID only where MPXJ has one.
+            x.opt("Ltuid", d.lookup_guid)?;
         }
         x.close("ExtendedAttribute")?;
     }
