@@ -37,6 +37,11 @@ const FIELD_ATTRIBUTES_KEY: u32 = 0x0240_1390;
 const TASK_ALIASES_KEY: u32 = 0x0010_0001;
 const RESOURCE_ALIASES_KEY: u32 = 0x0010_0002;
 
+/// MPP9 "Enterprise Data" fields of tasks and resources: a block of values
+/// keyed by field id.
+const MPP9_TASK_ENTERPRISE_DATA: u32 = 481;
+const MPP9_RESOURCE_ENTERPRISE_DATA: u32 = 341;
+
 /// Var key of a value-list item's value / description in `TBkndOutlCode`.
 const ITEM_VALUE: u16 = 22;
 const ITEM_DESCRIPTION: u16 = 8;
@@ -491,6 +496,18 @@ impl CustomData {
                 push_value(&mut out, f.class | index, value);
             }
         }
+        if self.format == Some(FileFormat::Mpp9) {
+            let index = match f.class {
+                fields::TASK => Some(MPP9_TASK_ENTERPRISE_DATA),
+                fields::RESOURCE => Some(MPP9_RESOURCE_ENTERPRISE_DATA),
+                _ => None,
+            };
+            if let Some(raw) = index.and_then(|i| f.raw(i)) {
+                for (field, value) in props_block(raw) {
+                    push_value(&mut out, field, self.enterprise_value(field, value));
+                }
+            }
+        }
         for &(field, kind) in &self.user_fields {
             if field & 0xFFFF_0000 != f.class {
                 continue;
@@ -511,6 +528,28 @@ impl CustomData {
             push_value(&mut out, field, value);
         }
         out
+    }
+
+    /// A custom value of MPP9's enterprise data block, typed by its field.
+    fn enterprise_value(&self, field: u32, raw: &[u8]) -> Option<(FieldValue, Option<&Item>)> {
+        let (fam, _) = fields::any_custom_field(field)?;
+        let value = match fam.kind {
+            CustomKind::Cost => FieldValue::Cost(f64_at(raw, 0)? / 100.0),
+            CustomKind::Number => FieldValue::Number(f64_at(raw, 0)?),
+            CustomKind::Text => FieldValue::Text(utf16_at(raw, 0)?),
+            CustomKind::Date | CustomKind::Start | CustomKind::Finish => {
+                FieldValue::Date(DateTime::from_timestamp(raw, 0)?)
+            }
+            CustomKind::Duration => {
+                let units =
+                    u16_at(raw, 4).map_or(TimeUnit::Days, |c| unit_from_code(c, TimeUnit::Days));
+                let v = i32_at(raw, 0)?;
+                FieldValue::Duration(Duration::from_tenths(f64::from(v), units, &self.factors))
+            }
+            // Flags are bits of their own; outline codes are not kept here.
+            CustomKind::Flag | CustomKind::OutlineCode => return None,
+        };
+        Some((value, None))
     }
 
     /// Units of a custom duration: its units field, read as MPXJ does (a
@@ -934,6 +973,35 @@ fn md5(input: &[u8]) -> [u8; 16] {
     let mut out = [0u8; 16];
     for (dst, word) in out.chunks_exact_mut(4).zip([a0, b0, c0, d0]) {
         dst.copy_from_slice(&word.to_le_bytes());
+    }
+    out
+}
+
+/// A block of keyed values: `u32` data size, `u32` count, count x {key,
+/// offset}; each value runs to the next offset (the last to the data size).
+fn props_block(data: &[u8]) -> Vec<(u32, &[u8])> {
+    let size = u32_at(data, 0)
+        .and_then(|v| usize::try_from(v).ok())
+        .unwrap_or(0);
+    let count = u32_at(data, 4).unwrap_or(0);
+    let mut entries: BTreeMap<usize, u32> = BTreeMap::new();
+    let mut off = 8usize;
+    for _ in 0..count {
+        let (Some(key), Some(at)) = (u32_at(data, off), u32_at(data, off + 4)) else {
+            break;
+        };
+        if let Ok(at) = usize::try_from(at) {
+            entries.insert(at, key);
+        }
+        off += 8;
+    }
+    let starts: Vec<(usize, u32)> = entries.into_iter().collect();
+    let mut out = Vec::new();
+    for (i, &(start, key)) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map_or(size, |&(next, _)| next);
+        if let Some(value) = data.get(start..end.min(data.len())) {
+            out.push((key, value));
+        }
     }
     out
 }
