@@ -1178,3 +1178,357 @@ fn mpp9_alias_field(class: u32, pos: usize) -> Option<u32> {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::indexing_slicing)] // fixtures are built and checked in place
+mod tests {
+    use super::*;
+    use crate::raw::field_map::tests::entry;
+    use crate::raw::field_map::{FieldMap, VarKeyRule};
+    use crate::raw::var::tests::build12;
+    use crate::raw::var::VarMetaKind;
+
+    fn utf16z(s: &str) -> Vec<u8> {
+        s.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .chain([0, 0])
+            .collect()
+    }
+
+    fn le32(v: u32) -> [u8; 4] {
+        v.to_le_bytes()
+    }
+
+    const GUID_A: [u8; 16] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+    const GUID_B: [u8; 16] = [0xA0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
+
+    /// Alias block: size twice, count, {field, offset - 4}, then the texts.
+    fn alias_block(aliases: &[(u32, &str)]) -> Vec<u8> {
+        let table_end = 12 + aliases.len() * 8;
+        let mut texts = Vec::new();
+        let mut table = Vec::new();
+        for (field, text) in aliases {
+            table.extend_from_slice(&le32(*field));
+            table.extend_from_slice(&le32((table_end + texts.len() - 4) as u32));
+            texts.extend_from_slice(&utf16z(text));
+        }
+        let size = (table_end + texts.len() - 4) as u32;
+        let mut out = Vec::new();
+        out.extend_from_slice(&le32(size));
+        out.extend_from_slice(&le32(size));
+        out.extend_from_slice(&le32(aliases.len() as u32));
+        out.extend_from_slice(&table);
+        out.extend_from_slice(&texts);
+        out
+    }
+
+    #[test]
+    fn mpp14_definitions_walk_the_unknown_blocks() {
+        let mut data = alias_block(&[(fields::TASK | 51, "Code")]);
+        // unknown blocks of 8 and 30 bytes (the second size differs from MPXJ's assumption)
+        data.extend_from_slice(&le32(8));
+        data.extend_from_slice(&[0; 8]);
+        data.extend_from_slice(&le32(30));
+        data.extend_from_slice(&[0; 30]);
+        data.extend_from_slice(&le32(1));
+        data.extend_from_slice(&le32(88));
+        let mut def = [0u8; 88];
+        def[0..4].copy_from_slice(&le32(fields::TASK | 87));
+        def[12..14].copy_from_slice(&5u16.to_le_bytes());
+        def[36..52].copy_from_slice(&GUID_A);
+        data.extend_from_slice(&def);
+        let p = parse_definitions14(&data);
+        assert_eq!(p.aliases, vec![(fields::TASK | 51, "Code".to_string())]);
+        assert_eq!(
+            p.definitions,
+            vec![Definition {
+                field: fields::TASK | 87,
+                cf_type: 5,
+                lookup: Some(Guid(GUID_A)),
+            }]
+        );
+        // a truncated stream keeps the aliases and stops cleanly
+        assert_eq!(
+            parse_definitions14(&data[..data.len() - 10]).definitions,
+            vec![]
+        );
+        assert_eq!(parse_definitions14(&[1, 2]).aliases, vec![]);
+    }
+
+    #[test]
+    fn mpp12_definitions_are_sized_blocks() {
+        let mut data = alias_block(&[]);
+        for _ in 0..2 {
+            data.extend_from_slice(&le32(8));
+            data.extend_from_slice(&[0; 8]);
+        }
+        data.extend_from_slice(&le32(0));
+        data.extend_from_slice(&le32(0));
+        data.extend_from_slice(&le32(1));
+        data.extend_from_slice(&[0; 8]);
+        let mut block = vec![0u8; 200];
+        block[0..4].copy_from_slice(&le32(200));
+        block[4..8].copy_from_slice(&le32(fields::RESOURCE | 8));
+        block[12..14].copy_from_slice(&7u16.to_le_bytes());
+        block[160..176].copy_from_slice(&GUID_B);
+        data.extend_from_slice(&block);
+        let p = parse_definitions12(&data);
+        assert_eq!(
+            p.definitions,
+            vec![Definition {
+                field: fields::RESOURCE | 8,
+                cf_type: 7,
+                lookup: Some(Guid(GUID_B)),
+            }]
+        );
+    }
+
+    #[test]
+    fn value_list_items_print_like_outline_codes() {
+        let f = TimeFactors::default();
+        // 2018-10-18 08:00 = 12710 days + 4800 tenths
+        let date = decode_item(&[0xC0, 0x12, 0xA6, 0x31], TYPE_DATE, &f, TimeUnit::Days);
+        assert_eq!(
+            item_text(&date, &f),
+            (12_710i64 * 65_536 + 4_800).to_string()
+        );
+        let mut dur = 4800i32.to_le_bytes().to_vec();
+        dur.extend_from_slice(&7u16.to_le_bytes());
+        let d = decode_item(&dur, TYPE_DURATION, &f, TimeUnit::Days);
+        assert_eq!(
+            d,
+            ItemValue::Duration(Some(Duration::new(1.0, TimeUnit::Days)))
+        );
+        assert_eq!(item_text(&d, &f), "4800");
+        let cost = decode_item(&12_345.0f64.to_le_bytes(), TYPE_COST, &f, TimeUnit::Days);
+        assert_eq!(cost, ItemValue::Cost(123.45));
+        assert_eq!(item_text(&cost, &f), "12345");
+        let n = decode_item(&2.125f64.to_le_bytes(), TYPE_NUMBER, &f, TimeUnit::Days);
+        assert_eq!(item_text(&n, &f), "2.12");
+        assert_eq!(
+            item_text(&decode_item(&utf16z("Red"), 99, &f, TimeUnit::Days), &f),
+            "Red"
+        );
+        assert_eq!(output_type(99), TYPE_TEXT);
+        assert_eq!(number2(-0.001), "0");
+        assert_eq!(number2(1.5), "1.5");
+    }
+
+    fn ctx(format: FileFormat) -> Ctx {
+        Ctx {
+            format,
+            app_version: 16,
+            dir: "   114",
+            props: Props::default(),
+            mask: 0,
+            var_kind: VarMetaKind::V12,
+            key_rule: VarKeyRule::FieldIndex,
+            default_units: TimeUnit::Days,
+        }
+    }
+
+    /// A task field map with the given var-data fields (key = index).
+    fn var_map(indexes: &[u32]) -> FieldMap {
+        let data: Vec<u8> = indexes
+            .iter()
+            .flat_map(|&i| entry(fields::TASK | i, 0xFFFF, 0, 8, 0))
+            .collect();
+        FieldMap::parse(&data, VarKeyRule::FieldIndex, |_| None)
+    }
+
+    fn item(uid: i32, parent: i32, value: ItemValue, guid: Option<Guid>) -> Item {
+        Item {
+            uid,
+            guid,
+            parent,
+            value,
+        }
+    }
+
+    #[test]
+    fn task_values_decode_by_family() {
+        let mut cd = CustomData::default();
+        cd.items.insert(
+            7,
+            item(7, 0, ItemValue::Text("Listed".into()), Some(Guid(GUID_A))),
+        );
+        cd.by_guid.insert(Guid(GUID_A), 7);
+        cd.items
+            .insert(3, item(3, 0, ItemValue::Text("Top".into()), None));
+        cd.items
+            .insert(4, item(4, 3, ItemValue::Text("Leaf".into()), None));
+        let mut list_ref = vec![0x01, 0x07];
+        list_ref.extend_from_slice(&(-1i32).to_le_bytes());
+        list_ref.extend_from_slice(&GUID_A);
+        let mut dur = 9600i32.to_le_bytes().to_vec();
+        dur.extend_from_slice(&[0, 0]);
+        let mut outline = vec![0x01, 0x07];
+        outline.extend_from_slice(&4i32.to_le_bytes());
+        let text = utf16z("abc");
+        let number = 1.5f64.to_le_bytes();
+        let cost = 250.0f64.to_le_bytes();
+        let date = [0xC0, 0x12, 0xA6, 0x31];
+        let units = 5u16.to_le_bytes();
+        let zero = 0.0f64.to_le_bytes();
+        let (meta, data) = build12(&[
+            (1, 51, &text),
+            (1, 54, &list_ref),
+            (1, 87, &number),
+            (1, 88, &zero),
+            (1, 106, &cost),
+            (1, 265, &date),
+            (1, 103, &dur),
+            (1, 183, &units),
+            (1, 417, &outline),
+        ]);
+        let var = VarData::parse(&meta, data, VarMetaKind::V12);
+        let map = var_map(&[51, 54, 87, 88, 106, 265, 103, 183, 417]);
+        let f = Fields {
+            class: fields::TASK,
+            map: &map,
+            fixed: [&[], &[]],
+            var: &var,
+            uid: 1,
+        };
+        let values = cd.values(&ctx(FileFormat::Mpp14), &f);
+        let get = |idx: u32| values.iter().find(|v| v.field_id == fields::TASK | idx);
+        assert_eq!(
+            get(51).map(|v| &v.value),
+            Some(&FieldValue::Text("abc".into()))
+        );
+        let listed = get(54).unwrap();
+        assert_eq!(listed.value, FieldValue::Text("Listed".into()));
+        assert_eq!(
+            (listed.value_id, listed.value_guid),
+            (Some(7), Some(Guid(GUID_A)))
+        );
+        assert_eq!(get(87).map(|v| &v.value), Some(&FieldValue::Number(1.5)));
+        assert!(get(88).is_none(), "zero numbers are defaults");
+        assert_eq!(get(106).map(|v| &v.value), Some(&FieldValue::Cost(2.5)));
+        let d = DateTime::new(2018, 10, 18, 8, 0, 0).unwrap();
+        assert_eq!(get(265).map(|v| &v.value), Some(&FieldValue::Date(d)));
+        // 9600 tenths shown in hours (units code 5)
+        assert_eq!(
+            get(103).map(|v| &v.value),
+            Some(&FieldValue::Duration(Duration::new(16.0, TimeUnit::Hours)))
+        );
+        assert_eq!(
+            get(416).map(|v| &v.value),
+            Some(&FieldValue::Text("Top.Leaf".into()))
+        );
+        assert_eq!(values.len(), 7);
+    }
+
+    #[test]
+    fn user_defined_fields_come_from_their_own_keys() {
+        let field = fields::TASK | 0x8003;
+        let cd = CustomData {
+            user_fields: vec![
+                (field, Some(CustomKind::Flag)),
+                (fields::RESOURCE | 0x8001, Some(CustomKind::Text)),
+            ],
+            ..CustomData::default()
+        };
+        let (meta, data) = build12(&[(2, 0x8003, &[1, 0])]);
+        let var = VarData::parse(&meta, data, VarMetaKind::V12);
+        let map = var_map(&[]);
+        let f = Fields {
+            class: fields::TASK,
+            map: &map,
+            fixed: [&[], &[]],
+            var: &var,
+            uid: 2,
+        };
+        let values = cd.values(&ctx(FileFormat::Mpp14), &f);
+        assert_eq!(values.len(), 1);
+        assert_eq!(
+            (values[0].field_id, &values[0].value),
+            (field, &FieldValue::Flag(true))
+        );
+    }
+
+    #[test]
+    fn name_guids_match_java() {
+        assert_eq!(
+            name_guid(b"Text1").to_string(),
+            "8D993394-C892-3CAA-8683-DC4BA4FAE21D"
+        );
+        assert_eq!(
+            name_guid(b"Text11").to_string(),
+            "B9C67614-C466-34F6-AB72-A77D7FBA0116"
+        );
+        assert_eq!(md5(b"")[0], 0xd4);
+    }
+
+    #[test]
+    fn mpp9_lists_and_aliases() {
+        // one Text1 list: values "A","B", descriptions "a","b"
+        let values: Vec<u8> = [utf16z("A"), utf16z("B")].concat();
+        let descs: Vec<u8> = [utf16z("a"), utf16z("b")].concat();
+        let list_at = 16u32;
+        let mut data = Vec::new();
+        data.extend_from_slice(&le32(16));
+        data.extend_from_slice(&le32(1));
+        data.extend_from_slice(&le32(fields::TASK | 51));
+        data.extend_from_slice(&le32(list_at));
+        data.extend_from_slice(&[0; 8]);
+        data.extend_from_slice(&le32(20));
+        data.extend_from_slice(&le32(20 + values.len() as u32));
+        data.extend_from_slice(&le32(20 + (values.len() + descs.len()) as u32));
+        data.extend_from_slice(&values);
+        data.extend_from_slice(&descs);
+        let cd = CustomData::default();
+        let lists = mpp9_prop_lists(&data, &cd);
+        assert_eq!(lists.len(), 1);
+        assert_eq!(lists[0].0, fields::TASK | 51);
+        assert_eq!(
+            lists[0].1,
+            vec![
+                (Some(ItemValue::Text("A".into())), Some("a".into())),
+                (Some(ItemValue::Text("B".into())), Some("b".into()))
+            ]
+        );
+        assert_eq!(mpp9_alias_field(fields::TASK, 118), Some(fields::TASK | 51));
+        assert_eq!(mpp9_alias_field(fields::TASK, 129), Some(fields::TASK | 53));
+        assert_eq!(mpp9_alias_field(fields::TASK, 160), None);
+        assert_eq!(
+            mpp9_alias_field(fields::RESOURCE, 165),
+            Some(fields::RESOURCE | 126)
+        );
+        assert_eq!(mpp9_list_rank(fields::TASK | 434), 1);
+    }
+
+    #[test]
+    fn props_blocks_split_at_offsets() {
+        let mut data = Vec::new();
+        data.extend_from_slice(&le32(32));
+        data.extend_from_slice(&le32(2));
+        data.extend_from_slice(&le32(fields::TASK | 599));
+        data.extend_from_slice(&le32(24));
+        data.extend_from_slice(&le32(fields::TASK | 699));
+        data.extend_from_slice(&le32(32));
+        data.extend_from_slice(&1000.0f64.to_le_bytes());
+        let block = props_block(&data);
+        assert_eq!(block.len(), 2);
+        assert_eq!(block[0], (fields::TASK | 599, &data[24..32]));
+        assert_eq!(block[1].1.len(), 0);
+        let cd = CustomData::default();
+        assert_eq!(
+            cd.enterprise_value(fields::TASK | 599, block[0].1)
+                .map(|v| v.0),
+            Some(FieldValue::Cost(10.0))
+        );
+    }
+
+    #[test]
+    fn indicator_columns_need_the_display_bit() {
+        let mut data = vec![0u8; 8];
+        data[4..8].copy_from_slice(&le32(2));
+        data.extend_from_slice(&le32(fields::TASK | 51));
+        data.extend_from_slice(&le32(24));
+        data.extend_from_slice(&le32(fields::TASK | 54));
+        data.extend_from_slice(&le32(25));
+        data.extend_from_slice(&[0x02, 0x01]);
+        assert_eq!(indicator_fields(&data), vec![fields::TASK | 51]);
+    }
+}
