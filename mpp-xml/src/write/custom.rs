@@ -264,3 +264,163 @@ fn mask_type(kind: u16) -> u16 {
         _ => 3,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mpp_core::{Duration, Guid, Task, TimeUnit};
+
+    fn render(f: impl FnOnce(&mut Xml<&mut Vec<u8>>) -> io::Result<()>) -> String {
+        let mut out = Vec::new();
+        let mut x = Xml::new(&mut out);
+        f(&mut x).unwrap();
+        x.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn value(field_id: u32, value: FieldValue) -> CustomValue {
+        CustomValue {
+            field_id,
+            value,
+            value_guid: None,
+            value_id: None,
+        }
+    }
+
+    const TEXT1: u32 = fields::TASK + 51;
+    const NUMBER1: u32 = fields::TASK + 87;
+    const FLAG1: u32 = fields::TASK + 72;
+    const OUTLINE1: u32 = fields::TASK + 416;
+
+    fn project() -> Project {
+        let guid = Guid::parse("B118997A-DAD2-E811-AC3F-4CEDDE6E5B57");
+        let item = Guid::parse("B218997A-DAD2-E811-AC3F-4CEDDE6E5B57");
+        let mut p = Project::default();
+        p.custom_fields.push(CustomFieldDef {
+            field_id: TEXT1,
+            alias: Some("Colour".into()),
+            lookup_guid: guid,
+            values: vec![LookupValue {
+                id: 13,
+                guid: item,
+                parent_id: Some(0),
+                kind: 21,
+                value: "Red".into(),
+                description: Some("warm".into()),
+            }],
+            ..CustomFieldDef::default()
+        });
+        p.tasks.push(Task {
+            uid: 1,
+            custom: vec![
+                value(NUMBER1, FieldValue::Number(0.0)),
+                value(FLAG1, FieldValue::Flag(true)),
+                value(fields::TASK + 106, FieldValue::Cost(12.5)),
+            ],
+            ..Task::default()
+        });
+        p
+    }
+
+    #[test]
+    fn definitions_cover_configured_and_used_fields() {
+        let p = project();
+        let xml = render(|x| write_definitions(x, &p));
+        let ids: Vec<&str> = xml
+            .lines()
+            .filter(|l| l.contains("<FieldID>"))
+            .map(str::trim)
+            .collect();
+        // Text1 (alias + list), Flag1 and Cost1 (set); Number1 is zero, so no definition.
+        assert_eq!(
+            ids,
+            vec![
+                "<FieldID>188743731</FieldID>",
+                "<FieldID>188743752</FieldID>",
+                "<FieldID>188743786</FieldID>"
+            ]
+        );
+        assert!(xml.contains("<FieldName>Text1</FieldName>\n        <Alias>Colour</Alias>\n        <Ltuid>B118997A-DAD2-E811-AC3F-4CEDDE6E5B57</Ltuid>"));
+        assert!(xml.contains("<FieldName>Flag1</FieldName>"));
+        let empty = render(|x| write_definitions(x, &Project::default()));
+        assert_eq!(empty, "<ExtendedAttributes/>\n");
+    }
+
+    #[test]
+    fn values_print_in_mspdi_forms() {
+        let p = project();
+        let d = DateTime::new(2014, 1, 2, 10, 0, 0).unwrap();
+        let values = vec![
+            value(fields::TASK + 265, FieldValue::Date(d)),
+            value(TEXT1, FieldValue::Text("Red".into())),
+            value(NUMBER1, FieldValue::Number(1.0 / 3.0)),
+            value(fields::TASK + 106, FieldValue::Cost(12.5)),
+            value(FLAG1, FieldValue::Flag(true)),
+            value(
+                fields::TASK + 103,
+                FieldValue::Duration(Duration::new(2.0, TimeUnit::Days)),
+            ),
+            value(OUTLINE1, FieldValue::Text("Red".into())),
+        ];
+        let xml = render(|x| write_values(x, &p, &values));
+        let compact: String = xml.split_whitespace().collect();
+        assert_eq!(
+            compact,
+            "<ExtendedAttribute><FieldID>188743731</FieldID><Value>Red</Value>\
+             <ValueGUID>B218997A-DAD2-E811-AC3F-4CEDDE6E5B57</ValueGUID></ExtendedAttribute>\
+             <ExtendedAttribute><FieldID>188743752</FieldID><Value>1</Value></ExtendedAttribute>\
+             <ExtendedAttribute><FieldID>188743767</FieldID><Value>0.33</Value></ExtendedAttribute>\
+             <ExtendedAttribute><FieldID>188743783</FieldID><Value>PT16H0M0S</Value>\
+             <DurationFormat>7</DurationFormat></ExtendedAttribute>\
+             <ExtendedAttribute><FieldID>188743786</FieldID><Value>1250</Value></ExtendedAttribute>\
+             <ExtendedAttribute><FieldID>188743945</FieldID><Value>2014-01-02T10:00:00</Value></ExtendedAttribute>"
+        );
+        let codes = render(|x| write_outline_code_values(x, &p, &values));
+        assert_eq!(
+            codes.split_whitespace().collect::<String>(),
+            "<OutlineCode><FieldID>188744096</FieldID></OutlineCode>"
+        );
+    }
+
+    #[test]
+    fn outline_codes_carry_values_and_constants() {
+        let p = project();
+        let xml = render(|x| write_outline_codes(x, &p));
+        let compact: String = xml.split_whitespace().collect();
+        assert!(compact.starts_with(
+            "<OutlineCodes><OutlineCode><Guid>B118997A-DAD2-E811-AC3F-4CEDDE6E5B57</Guid><FieldID>188743731</FieldID>\
+             <Values><Value><ValueID>13</ValueID><FieldGUID>B218997A-DAD2-E811-AC3F-4CEDDE6E5B57</FieldGUID>\
+             <Type>21</Type><IsCollapsed>0</IsCollapsed><ParentValueID>0</ParentValueID><Value>Red</Value>\
+             <Description>warm</Description></Value></Values><Enterprise>0</Enterprise>"
+        ));
+        assert!(compact.ends_with(
+            "<OnlyTableValuesAllowed>1</OnlyTableValuesAllowed><ShowIndent>1</ShowIndent><Masks><Mask><Level>1</Level>\
+             <Type>3</Type><Length>0</Length><Separator>.</Separator></Mask></Masks></OutlineCode></OutlineCodes>"
+        ));
+        assert_eq!(render(|x| write_outline_codes(x, &Project::default())), "");
+    }
+
+    #[test]
+    fn list_entries_match_dates_and_durations_by_print_form() {
+        let entry = |value: &str| LookupValue {
+            id: 1,
+            guid: None,
+            parent_id: None,
+            kind: 4,
+            value: value.into(),
+            description: None,
+        };
+        // 12710 days and 4800 tenths of a minute after 1983-12-31
+        let raw = (12_710i64 * 65_536 + 4_800).to_string();
+        assert_eq!(
+            item_as_value(&entry(&raw), CustomKind::Date).as_deref(),
+            Some("2018-10-18T08:00:00")
+        );
+        assert_eq!(
+            item_as_value(&entry("4800"), CustomKind::Duration).as_deref(),
+            Some("PT8H0M0S")
+        );
+        assert_eq!(mask_type(9), 5);
+        assert!(class_rank(fields::ASSIGNMENT) < class_rank(fields::RESOURCE));
+    }
+}
