@@ -190,11 +190,11 @@ pub fn read_definitions(
             .push((field, cf_type.and_then(cf_type_kind)));
     }
 
-    if ctx.format != FileFormat::Mpp9 {
-        for field in indicator_fields(ctx.props.get(FIELD_ATTRIBUTES_KEY).unwrap_or_default()) {
-            if fields::custom_field_name(field).is_some() {
-                defs.entry(field);
-            }
+    // Fields showing graphical indicators keep a definition (MPP9 reads the
+    // same block as value lists, which already define those fields).
+    for field in indicator_fields(ctx.props.get(FIELD_ATTRIBUTES_KEY).unwrap_or_default()) {
+        if fields::custom_field_name(field).is_some() {
+            defs.entry(field);
         }
     }
 
