@@ -754,7 +754,10 @@ impl CustomData {
         next_uid: &mut i32,
         defs: &mut Defs,
     ) {
+        // Lists of other fields are not kept, but their items still take numbers.
         let Some(name) = fields::custom_field_name(field) else {
+            let n = i32::try_from(entries.len()).unwrap_or(i32::MAX);
+            *next_uid = next_uid.saturating_add(n);
             return;
         };
         let kind = fields::any_custom_field(field).map(|(f, _)| f.kind);
