@@ -148,10 +148,7 @@ pub fn default_calendar_uid(p: &Project) -> i32 {
 
 /// Work-units code as MSPDI `WorkFormat` wants it (hours when unknown).
 fn work_format(code: Option<u16>) -> u16 {
-    match code {
-        Some(c @ (1 | 3 | 4 | 5 | 7)) => c,
-        _ => 2,
-    }
+    code.filter(|c| matches!(c, 1 | 3 | 4 | 5 | 7)).unwrap_or(2)
 }
 
 fn whole(v: f64) -> String {
