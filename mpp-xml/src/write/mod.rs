@@ -71,9 +71,108 @@ fn baseline(list: &[Baseline], n: u8) -> Option<&Baseline> {
     list.iter().find(|b| b.number == n)
 }
 
+/// A calendar MPXJ makes up for a resource whose calendar is not its own:
+/// derived from `base_uid`, named after the resource, with a fresh UID.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SynthesizedCalendar {
+    pub resource_uid: i32,
+    pub base_uid: i32,
+    pub uid: i32,
+}
+
+/// The resource calendars MPXJ synthesizes when writing MSPDI.
+///
+/// A calendar stays a resource calendar only if it is derived, is no other
+/// calendar's base and belongs to exactly one resource. Every other
+/// calendar is written as a base calendar, and each resource using one of
+/// them gets a new derived calendar. New UIDs continue MPXJ's calendar
+/// sequence (after the highest UID in use), in calendar then resource order.
+/// Shared by the `<Calendars>` and `<Resources>` sections.
+pub(crate) fn synthesized_resource_calendars(p: &Project) -> Vec<SynthesizedCalendar> {
+    let users = |uid: i32| {
+        p.resources
+            .iter()
+            .filter(move |r| r.calendar_uid == Some(uid))
+    };
+    let is_parent = |uid: i32| p.calendars.iter().any(|c| c.base_uid == Some(uid));
+    let own =
+        |c: &mpp_core::Calendar| !c.is_base() && !is_parent(c.uid) && users(c.uid).count() == 1;
+    let count = i32::try_from(p.calendars.len()).unwrap_or(i32::MAX);
+    let mut next = p
+        .calendars
+        .iter()
+        .map(|c| c.uid)
+        .max()
+        .unwrap_or(0)
+        .max(count)
+        .saturating_add(1);
+    let mut out = Vec::new();
+    for c in p.calendars.iter().filter(|c| !own(c)) {
+        for r in users(c.uid) {
+            out.push(SynthesizedCalendar {
+                resource_uid: r.uid,
+                base_uid: c.uid,
+                uid: next,
+            });
+            next = next.saturating_add(1);
+        }
+    }
+    out
+}
+
 /// Removes control characters (MPXJ strips them from names).
 fn strip_control(s: &str) -> String {
     s.chars().filter(|c| !c.is_control()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use mpp_core::{Calendar, Resource};
+
+    use super::*;
+
+    #[test]
+    fn resources_on_shared_calendars_get_synthesized_ones() {
+        let cal = |uid, base_uid| Calendar {
+            uid,
+            base_uid,
+            ..Calendar::default()
+        };
+        let res = |uid, calendar_uid| Resource {
+            uid,
+            calendar_uid,
+            ..Resource::default()
+        };
+        let p = Project {
+            calendars: vec![cal(1, None), cal(2, Some(1)), cal(3, Some(1))],
+            resources: vec![
+                res(10, Some(2)),
+                res(11, Some(3)),
+                res(12, Some(3)),
+                res(13, Some(1)),
+                res(14, None),
+            ],
+            ..Project::default()
+        };
+        let made = synthesized_resource_calendars(&p);
+        let s = |resource_uid, base_uid, uid| SynthesizedCalendar {
+            resource_uid,
+            base_uid,
+            uid,
+        };
+        assert_eq!(made, vec![s(13, 1, 4), s(11, 3, 5), s(12, 3, 6)]);
+        let doc = test_util::render(&p);
+        assert!(doc.contains("<UID>10</UID>"));
+        assert_eq!(
+            test_util::section(&doc, "Resource", 0)
+                .matches("<CalendarUID>2</CalendarUID>")
+                .count(),
+            1
+        );
+        assert!(test_util::section(&doc, "Resource", 1).contains("<CalendarUID>5</CalendarUID>"));
+        assert!(test_util::section(&doc, "Resource", 3).contains("<CalendarUID>4</CalendarUID>"));
+        assert!(!test_util::section(&doc, "Resource", 4).contains("<CalendarUID>"));
+    }
 }
 
 #[cfg(test)]

@@ -17,11 +17,11 @@ pub fn write_header<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     x.elem("Name", "project.xml")?;
     x.opt("GUID", pr.guid)?;
     x.elem("Title", &title(p))?;
-    x.opt("Subject", pr.subject.as_ref())?;
-    x.opt("Category", pr.category.as_ref())?;
-    x.opt("Company", pr.company.as_ref())?;
-    x.opt("Manager", pr.manager.as_ref())?;
-    x.opt("Author", pr.author.as_ref())?;
+    x.opt("Subject", nonempty(&pr.subject))?;
+    x.opt("Category", nonempty(&pr.category))?;
+    x.opt("Company", nonempty(&pr.company))?;
+    x.opt("Manager", nonempty(&pr.manager))?;
+    x.opt("Author", nonempty(&pr.author))?;
     x.opt("CreationDate", pr.creation_date.map(date))?;
     x.opt("Revision", pr.revision)?;
     x.opt("LastSaved", pr.last_saved.map(date))?;
@@ -108,6 +108,10 @@ pub fn write_header<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
         pr.baseline_calendar_name.as_ref().filter(|s| !s.is_empty()),
     )?;
     Ok(())
+}
+
+fn nonempty(s: &Option<String>) -> Option<&String> {
+    s.as_ref().filter(|s| !s.is_empty())
 }
 
 /// The title, else the name of the single top-level task (the project

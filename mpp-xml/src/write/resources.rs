@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use mpp_core::{Availability, CostRate, DateTime, Project, Resource, ResourceType};
 
-use super::{baseline, custom, strip_control, Ctx, Xml};
+use super::{baseline, custom, strip_control, synthesized_resource_calendars, Ctx, Xml};
 use crate::format::{
     bool01, date, money, money_opt, percent, rate, rate_opt, units, work_opt, work_variance,
 };
@@ -26,9 +26,14 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
         return x.empty("Resources");
     }
     let spans = assignment_spans(p);
+    let made: HashMap<i32, i32> = synthesized_resource_calendars(p)
+        .into_iter()
+        .map(|s| (s.resource_uid, s.uid))
+        .collect();
     x.open("Resources")?;
     for r in &p.resources {
-        write_resource(x, ctx, r, spans.get(&r.uid).copied())?;
+        let calendar = made.get(&r.uid).copied().or(r.calendar_uid);
+        write_resource(x, ctx, r, spans.get(&r.uid).copied(), calendar)?;
     }
     x.close("Resources")
 }
@@ -62,6 +67,7 @@ fn write_resource<W: Write>(
     ctx: &Ctx,
     r: &Resource,
     span: Option<(Option<DateTime>, Option<DateTime>)>,
+    calendar_uid: Option<i32>,
 ) -> io::Result<()> {
     let p = ctx.p;
     let timed = r.resource_type == ResourceType::Work;
@@ -149,7 +155,7 @@ fn write_resource<W: Write>(
         r.cv.unwrap_or_else(|| r.bcwp.unwrap_or(0.0) - r.acwp.unwrap_or(0.0));
     x.opt("CV", money_opt(Some(earned)))?;
     x.opt("ACWP", money_opt(r.acwp))?;
-    x.opt("CalendarUID", r.calendar_uid)?;
+    x.opt("CalendarUID", calendar_uid)?;
     x.opt("Notes", r.notes.as_ref().filter(|n| !n.is_empty()))?;
     x.opt("BCWS", money_opt(r.bcws))?;
     x.opt("BCWP", money_opt(r.bcwp))?;
