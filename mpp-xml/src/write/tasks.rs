@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::io::{self, Write};
 
-use mpp_core::{Duration, Relation, Task, TimeUnit};
+use mpp_core::{Duration, Relation, Task, TimeFactors, TimeUnit};
 
 use super::{baseline, custom, strip_control, Ctx, Xml};
 use crate::format::{
@@ -219,7 +219,10 @@ fn write_link<W: Write>(x: &mut Xml<W>, ctx: &Ctx, rel: &Relation) -> io::Result
         "CrossProject",
         bool01(pred.is_some_and(|t| t.external_task)),
     )?;
-    x.elem("LinkLag", &rel.lag_tenths.to_string())?;
+    x.elem(
+        "LinkLag",
+        &link_lag(rel.lag_tenths, rel.lag_units, &ctx.f).to_string(),
+    )?;
     // A zero lag carries the project's default units, not its own.
     let units = if rel.lag_tenths == 0 {
         ctx.default_units
@@ -228,6 +231,32 @@ fn write_link<W: Write>(x: &mut Xml<W>, ctx: &Ctx, rel: &Relation) -> io::Result
     };
     x.elem("LagFormat", &units.code().to_string())?;
     x.close("PredecessorLink")
+}
+
+/// `LinkLag` in tenths of a minute. MPXJ turns the stored tenths into the
+/// lag's units and back, truncating, so the float round trip is repeated
+/// here to land on the same integer; percent (and year) lags stay raw.
+fn link_lag(tenths: i32, units: TimeUnit, f: &TimeFactors) -> i64 {
+    let t = f64::from(tenths);
+    // (stored tenths per unit, minutes per unit)
+    let (per_unit, minutes) = match units {
+        TimeUnit::Minutes | TimeUnit::ElapsedMinutes => (10.0, 1.0),
+        TimeUnit::Hours | TimeUnit::ElapsedHours => (600.0, 60.0),
+        TimeUnit::Days => (f.minutes_per_day * 10.0, f.minutes_per_day),
+        TimeUnit::ElapsedDays => (14_400.0, 1440.0),
+        TimeUnit::Weeks => (f.minutes_per_week * 10.0, f.minutes_per_week),
+        TimeUnit::ElapsedWeeks => (100_800.0, 10_080.0),
+        TimeUnit::Months => {
+            let m = f.minutes_per_day * f.days_per_month;
+            (m * 10.0, m)
+        }
+        TimeUnit::ElapsedMonths => (432_000.0, 43_200.0),
+        _ => return i64::from(tenths),
+    };
+    if per_unit == 0.0 {
+        return 0;
+    }
+    (10.0 * ((t / per_unit) * minutes)) as i64
 }
 
 /// Baselines 0..10 that hold anything: `Number`, dates, duration (+ units),
@@ -324,6 +353,22 @@ mod tests {
 
     fn days(v: f64) -> Duration {
         Duration::new(v, TimeUnit::Days)
+    }
+
+    #[test]
+    fn link_lag_round_trips_like_mpxj() {
+        let f = TimeFactors::default();
+        assert_eq!(link_lag(4800, TimeUnit::Days, &f), 4800);
+        // 27 tenths = 0.005625 days, which comes back as 26.999...: truncated.
+        assert_eq!(link_lag(27, TimeUnit::Days, &f), 26);
+        assert_eq!(link_lag(24_000, TimeUnit::Weeks, &f), 24_000);
+        assert_eq!(link_lag(-600, TimeUnit::Hours, &f), -600);
+        assert_eq!(link_lag(50, TimeUnit::Percent, &f), 50);
+        let odd = TimeFactors {
+            minutes_per_day: 0.0,
+            ..f
+        };
+        assert_eq!(link_lag(4800, TimeUnit::Days, &odd), 0);
     }
 
     #[test]
