@@ -99,8 +99,20 @@ fn write_resource<W: Write>(
     x.elem("MaxUnits", &units(r.max_units))?;
     x.elem("PeakUnits", &units(r.peak_units))?;
     x.elem("OverAllocated", bool01(r.over_allocated))?;
-    x.opt("AvailableFrom", r.available_from.map(date))?;
-    x.opt("AvailableTo", r.available_to.map(date))?;
+    // Without stored values, MPXJ derives these from the availability table
+    // as of "today": the write option's current date, else after every range.
+    let today = ctx
+        .opts
+        .current_date
+        .unwrap_or(DateTime::from_secs(i64::MAX / 4));
+    let from = r
+        .available_from
+        .or_else(|| available_from(&r.availability, today));
+    let to = r
+        .available_to
+        .or_else(|| available_to(&r.availability, today));
+    x.opt("AvailableFrom", from.map(date))?;
+    x.opt("AvailableTo", to.map(date))?;
     x.opt("Start", r.start.or(span.and_then(|s| s.0)).map(date))?;
     x.opt("Finish", r.finish.or(span.and_then(|s| s.1)).map(date))?;
     x.elem("CanLevel", bool01(r.can_level))?;
@@ -224,16 +236,67 @@ fn write_baselines<W: Write>(x: &mut Xml<W>, r: &Resource) -> io::Result<()> {
     Ok(())
 }
 
-/// Availability periods, unless there is only the default open-ended one.
-fn write_availability<W: Write>(x: &mut Xml<W>, list: &[Availability]) -> io::Result<()> {
-    let default = match list {
+/// True when the table is empty or one range without bounds.
+fn default_availability(list: &[Availability]) -> bool {
+    match list {
         [] => true,
         [a] => {
             a.from.is_none_or(|d| Some(d) == start_na()) && a.to.is_none_or(|d| Some(d) >= end_na())
         }
         _ => false,
-    };
-    if default {
+    }
+}
+
+/// Ranges sorted by start, open starts first.
+fn sorted_ranges(list: &[Availability]) -> Vec<&Availability> {
+    let mut v: Vec<&Availability> = list.iter().collect();
+    v.sort_by_key(|a| a.from);
+    v
+}
+
+/// Start of the availability that holds on `today` (none when open-ended),
+/// or the minute after the last range that ended before it.
+fn available_from(list: &[Availability], today: DateTime) -> Option<DateTime> {
+    if default_availability(list) {
+        return None;
+    }
+    let mut prev: Option<&Availability> = None;
+    for a in sorted_ranges(list) {
+        let start = a.from.or_else(start_na)?;
+        if today < start {
+            return prev.and_then(|p| p.to).map(|d| d.add_secs(60));
+        }
+        if a.to.is_none_or(|end| Some(end) > end_na() || today <= end) {
+            return (Some(start) != start_na()).then_some(start);
+        }
+        prev = Some(a);
+    }
+    prev.and_then(|p| p.to).map(|d| d.add_secs(60))
+}
+
+/// End of the availability that holds on `today` (none when open-ended), or
+/// the minute before the next range starts.
+fn available_to(list: &[Availability], today: DateTime) -> Option<DateTime> {
+    if default_availability(list) {
+        return None;
+    }
+    for a in sorted_ranges(list) {
+        let end = a.to.or_else(end_na)?;
+        if today > end {
+            continue;
+        }
+        let start = a.from.or_else(start_na)?;
+        if today < start {
+            return Some(start.add_secs(-60));
+        }
+        return (Some(end) <= end_na()).then_some(end);
+    }
+    None
+}
+
+/// Availability periods, unless there is only the default open-ended one.
+fn write_availability<W: Write>(x: &mut Xml<W>, list: &[Availability]) -> io::Result<()> {
+    if default_availability(list) {
         return Ok(());
     }
     x.open("AvailabilityPeriods")?;
@@ -376,6 +439,30 @@ mod tests {
     }
 
     #[test]
+    fn availability_as_of_a_date() {
+        let d = |m, day, h, min| DateTime::new(2009, m, day, h, min, 0).unwrap();
+        let list = vec![
+            Availability {
+                from: Some(d(6, 1, 0, 0)),
+                to: Some(d(7, 1, 23, 59)),
+                units: 1.0,
+            },
+            Availability {
+                from: Some(d(8, 20, 0, 0)),
+                to: Some(d(8, 30, 23, 59)),
+                units: 0.75,
+            },
+        ];
+        assert_eq!(available_from(&list, d(6, 10, 0, 0)), Some(d(6, 1, 0, 0)));
+        assert_eq!(available_to(&list, d(6, 10, 0, 0)), Some(d(7, 1, 23, 59)));
+        assert_eq!(available_from(&list, d(8, 1, 0, 0)), Some(d(7, 2, 0, 0)));
+        assert_eq!(available_to(&list, d(8, 1, 0, 0)), Some(d(8, 19, 23, 59)));
+        assert_eq!(available_from(&list, d(12, 1, 0, 0)), Some(d(8, 31, 0, 0)));
+        assert_eq!(available_to(&list, d(12, 1, 0, 0)), None);
+        assert_eq!(available_from(&[], d(12, 1, 0, 0)), None);
+    }
+
+    #[test]
     fn cost_and_material_resources_rates_and_availability() {
         let cost = Resource {
             uid: 3,
@@ -444,6 +531,8 @@ mod tests {
         );
         let m = section(&doc, "Resource", 1);
         assert!(m.contains("<MaterialLabel>h.</MaterialLabel>"), "{m}");
+        // "Today" is after every range: available from the minute after the last.
+        assert!(m.contains("<OverAllocated>0</OverAllocated>|<AvailableFrom>2009-08-02T00:00:00</AvailableFrom>|<CanLevel>"), "{m}");
         assert!(m.ends_with(
             "<IsBudget>0</IsBudget>|<AvailabilityPeriods>|<AvailabilityPeriod>|\
 <AvailableFrom>2009-07-02T00:00:00</AvailableFrom>|<AvailableTo>2009-08-01T23:59:00</AvailableTo>|\
