@@ -83,7 +83,9 @@ fn write_task<W: Write>(
     x.elem("Summary", bool01(summary))?;
     let total_slack = total_slack(t, ctx);
     x.elem("Critical", bool01(critical(t, total_slack.as_ref(), ctx)))?;
-    x.elem("IsSubproject", bool01(t.is_subproject))?;
+    // A task naming a subproject file is an inserted project.
+    let subproject = t.is_subproject || (t.subproject_name.is_some() && !t.external_task);
+    x.elem("IsSubproject", bool01(subproject))?;
     x.elem("IsSubprojectReadOnly", "0")?;
     x.opt("SubprojectName", t.subproject_name.as_ref())?;
     x.elem("ExternalTask", bool01(t.external_task))?;
