@@ -173,6 +173,63 @@ mod tests {
         assert!(test_util::section(&doc, "Resource", 3).contains("<CalendarUID>4</CalendarUID>"));
         assert!(!test_util::section(&doc, "Resource", 4).contains("<CalendarUID>"));
     }
+
+    #[test]
+    fn document_is_well_formed_and_escaped() {
+        use mpp_core::{Assignment, Task};
+        use quick_xml::events::Event;
+
+        let p = Project {
+            tasks: vec![Task {
+                uid: 1,
+                id: 1,
+                name: Some("A & <B> \"c\"".into()),
+                notes: Some("line1\nline2".into()),
+                percent_complete: Some(50.0),
+                ..Task::default()
+            }],
+            resources: vec![Resource {
+                uid: 1,
+                name: Some("R&D".into()),
+                ..Resource::default()
+            }],
+            assignments: vec![Assignment {
+                task_uid: 1,
+                resource_uid: Some(1),
+                ..Assignment::default()
+            }],
+            ..Project::default()
+        };
+        let doc = test_util::render(&p);
+        assert!(doc.contains("<Name>A &amp; &lt;B&gt; &quot;c&quot;</Name>"));
+        let mut reader = quick_xml::Reader::from_str(&doc);
+        let mut stack = Vec::new();
+        let mut names = Vec::new();
+        loop {
+            match reader.read_event().unwrap() {
+                Event::Start(e) => {
+                    let n = String::from_utf8(e.name().as_ref().to_vec()).unwrap();
+                    names.push(n.clone());
+                    stack.push(n);
+                }
+                Event::End(e) => {
+                    assert_eq!(
+                        stack.pop().as_deref().map(str::as_bytes),
+                        Some(e.name().as_ref())
+                    );
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert!(stack.is_empty());
+        let sections: Vec<&str> = names
+            .iter()
+            .map(String::as_str)
+            .filter(|n| matches!(*n, "Tasks" | "Resources" | "Assignments"))
+            .collect();
+        assert_eq!(sections, ["Tasks", "Resources", "Assignments"]);
+    }
 }
 
 #[cfg(test)]
