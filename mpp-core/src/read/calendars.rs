@@ -688,6 +688,19 @@ fn work_weeks(data: &[u8], off: usize) -> Vec<WorkWeek> {
 #[allow(clippy::indexing_slicing)]
 mod tests {
     use super::*;
+
+    impl Layout {
+        fn new_for_tests() -> Layout {
+            Layout {
+                cal_id: 0,
+                base_id: 4,
+                resource_id: 8,
+                hours_offset: 0,
+                data_key: 8,
+                mpp9: false,
+            }
+        }
+    }
     use crate::model::Resource;
 
     fn day_block(flag: u16, periods: &[(u16, u32)]) -> Vec<u8> {
@@ -771,14 +784,7 @@ mod tests {
 
     #[test]
     fn base_days_resolve_defaults_derived_days_inherit() {
-        let layout = Layout {
-            cal_id: 0,
-            base_id: 4,
-            resource_id: 8,
-            hours_offset: 0,
-            data_key: 8,
-            mpp9: false,
-        };
+        let layout = Layout::new_for_tests();
         let defaults = default_week(None, 0);
         let base = week_days(&week(), &layout, Some(&defaults));
         assert_eq!(base[0], Some(CalendarDay::default()));
@@ -912,6 +918,31 @@ mod tests {
             }]
         );
         assert_eq!(parse_week(&data, 4)[0], StoredDay::Periods(vec![]));
+    }
+
+    #[test]
+    fn arbitrary_bytes_do_not_panic() {
+        // xorshift bytes, every length up to ~1.5 KB, all decoders
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let layout = Layout::new_for_tests();
+        for len in (0..1500).step_by(7) {
+            let data: Vec<u8> = (0..len)
+                .map(|_| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    (state >> 24) as u8
+                })
+                .collect();
+            let mut c = Calendar::default();
+            read_exceptions(&data, &layout, &mut c);
+            let _ = exceptions9(&data);
+            let _ = week_days(&data, &layout, None);
+            let _ = work_weeks(&data, 0);
+            for e in &c.exceptions {
+                assert!(e.hours.len() <= usize::from(u16::MAX));
+            }
+        }
     }
 
     fn cal(uid: i32, base: Option<i32>, resource: Option<i32>, name: Option<&str>) -> Calendar {

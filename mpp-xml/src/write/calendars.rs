@@ -506,10 +506,64 @@ mod tests {
         assert!(cal3.contains("<IsBaseCalendar>1</IsBaseCalendar>"));
         assert!(cal3.contains("<BaseCalendarUID>-1</BaseCalendarUID>"));
         assert_eq!(cal3.matches("<WeekDay>").count(), 7);
-        assert!(
-            cal3.contains("<DayType>2</DayType>\n                <DayWorking>1</DayWorking>")
-        );
+        assert!(cal3.contains("<DayType>2</DayType>\n                <DayWorking>1</DayWorking>"));
         assert!(cal3.contains("<FromTime>10:00:00</FromTime>"));
+    }
+
+    #[test]
+    fn flattening_merges_base_exceptions_without_names() {
+        let ex = |name: &str, y: u32, m: u32, dd: u32, to: u32| CalendarException {
+            name: Some(name.into()),
+            from: DateTime::new(2024, m, dd, 0, 0, 0).unwrap(),
+            to: DateTime::new(2024, m, to, 0, 0, 0).unwrap(),
+            occurrences: Some(1),
+            recurrence: Recurrence::Daily,
+            working: y > 0,
+            hours: if y > 0 { vec![wt(8, 9)] } else { vec![] },
+        };
+        let mut std_cal = base();
+        std_cal.exceptions.push(ex("Base", 0, 3, 1, 1));
+        std_cal.exceptions.push(ex("Clash", 0, 4, 2, 2));
+        let mut shared = Calendar {
+            uid: 3,
+            base_uid: Some(1),
+            ..Calendar::default()
+        };
+        shared.exceptions.push(ex("Own", 1, 4, 1, 3));
+        // calendar 3 is the base of calendar 5, so it cannot be a resource calendar
+        let child = Calendar {
+            uid: 5,
+            base_uid: Some(3),
+            ..Calendar::default()
+        };
+        let p = Project {
+            calendars: vec![base(), shared, child],
+            resources: vec![
+                Resource {
+                    uid: 1,
+                    calendar_uid: Some(3),
+                    ..Resource::default()
+                },
+                Resource {
+                    uid: 2,
+                    calendar_uid: Some(5),
+                    ..Resource::default()
+                },
+            ],
+            ..Project::default()
+        };
+        let mut p = p;
+        p.calendars[0] = std_cal;
+        let xml = render(&p);
+        let cal3 = &xml[xml.find("<UID>3</UID>").unwrap()..xml.find("<UID>5</UID>").unwrap()];
+        // own range plus the base's non-colliding exception, names dropped
+        assert_eq!(cal3.matches("<Exception>").count(), 2);
+        assert!(!cal3.contains("<Name>"));
+        assert!(cal3.contains("<FromDate>2024-03-01T00:00:00</FromDate>"));
+        assert!(!cal3.contains("2024-04-02T00:00:00"));
+        // calendar 5 stays a resource calendar on its (flattened) base
+        let cal5 = &xml[xml.find("<UID>5</UID>").unwrap()..];
+        assert!(cal5.contains("<BaseCalendarUID>3</BaseCalendarUID>"));
     }
 
     #[test]

@@ -552,4 +552,49 @@ mod tests {
         assert_eq!(target[1].rec, None);
         assert_eq!(target[1].from, d(2024, 1, 1));
     }
+
+    #[test]
+    fn odd_parameters_stay_bounded() {
+        let start = d(2020, 5, 17);
+        let recs = [
+            Recurrence::Weekly {
+                days_of_week: 0,
+                period: 0,
+            },
+            Recurrence::MonthlyByDay { day: 0, period: 0 },
+            Recurrence::MonthlyByWeekday {
+                position: 200,
+                weekday: 6,
+                period: 0,
+            },
+            Recurrence::YearlyByDate { month: 13, day: 40 },
+            Recurrence::YearlyByWeekday {
+                month: 0,
+                position: 9,
+                weekday: 3,
+            },
+            Recurrence::EveryNDays { period: 0 },
+        ];
+        for r in &recs {
+            for finish in [None, Some(start - 10), Some(d(2200, 1, 1))] {
+                let v = dates(r, start, finish, Some(u16::MAX));
+                assert!(v.len() <= MAX_STEPS);
+            }
+        }
+    }
+
+    #[test]
+    fn work_weeks_become_weekly_exceptions() {
+        let mut days: [Option<mpp_core::CalendarDay>; 7] = Default::default();
+        days[1] = Some(mpp_core::CalendarDay::default());
+        let week = WorkWeek {
+            name: None,
+            from: DateTime::new(2024, 1, 1, 0, 0, 0),
+            to: DateTime::new(2024, 1, 14, 0, 0, 0),
+            days,
+        };
+        let ex = week_exceptions(&week);
+        assert_eq!(ex.len(), 1);
+        assert_eq!(show(&ex[0].dates), ["2024-01-01", "2024-01-08"]);
+    }
 }
