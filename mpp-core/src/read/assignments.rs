@@ -428,3 +428,175 @@ fn placeholder(t: &Task, factors: &crate::model::TimeFactors) -> Assignment {
     finish_complete_task(t, &mut a);
     a
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::TimeFactors;
+    use crate::read::resources::tests::ctx;
+
+    fn dt(d: u32, h: u32) -> DateTime {
+        DateTime::new(2024, 3, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn flag_bits_per_format() {
+        let mut custom = Vec::new();
+        let mut meta = vec![0u8; 34];
+        meta[28] = 0x06; // 2010 MPP14: Flag10 = 0x2, Flag1 = 0x4
+        push_flags(
+            &mut custom,
+            ASSIGNMENT,
+            &assignment_flag_bits(&ctx(FileFormat::Mpp14, 14)),
+            &meta,
+        );
+        let ids: Vec<u32> = custom.iter().map(|v| v.field_id - ASSIGNMENT).collect();
+        assert_eq!(ids, vec![123, 122]);
+        let mut custom = Vec::new();
+        let mut meta = vec![0u8; 34];
+        meta[20] = 0x01; // 2013+: Flag10 = 0x1 at 20
+        meta[26] = 0x10; // Flag20 = 0x1000 at 25
+        push_flags(
+            &mut custom,
+            ASSIGNMENT,
+            &assignment_flag_bits(&ctx(FileFormat::Mpp14, 15)),
+            &meta,
+        );
+        let ids: Vec<u32> = custom.iter().map(|v| v.field_id - ASSIGNMENT).collect();
+        assert_eq!(ids, vec![122, 197]);
+        let mut custom = Vec::new();
+        let mut meta = vec![0u8; 34];
+        meta[28] = 0x80; // MPP12: Flag1 = 0x80
+        meta[31] = 0x02; // Flag20 = 0x2000000
+        push_flags(
+            &mut custom,
+            ASSIGNMENT,
+            &assignment_flag_bits(&ctx(FileFormat::Mpp12, 14)),
+            &meta,
+        );
+        let ids: Vec<u32> = custom.iter().map(|v| v.field_id - ASSIGNMENT).collect();
+        assert_eq!(ids, vec![123, 197]);
+    }
+
+    #[test]
+    fn meta_bits_set_contour_and_states() {
+        let mut meta = vec![0u8; 34];
+        meta[8] = 0x10 | 0x80 | 0x08;
+        let mut a = Assignment::default();
+        apply_meta_bits(&ctx(FileFormat::Mpp14, 14), &meta, &mut a);
+        assert_eq!(a.work_contour, Some(8));
+        assert!(a.confirmed && a.linked_fields && !a.response_pending);
+        let mut a = Assignment::default();
+        apply_meta_bits(&ctx(FileFormat::Mpp14, 16), &meta, &mut a);
+        assert_eq!(a.work_contour, None);
+        assert!(!a.confirmed && !a.linked_fields);
+        let mut meta = vec![0u8; 34];
+        meta[10] = 0x04; // 0x40000 at 8
+        meta[11] = 0x01; // 0x1000000 at 8
+        meta[21] = 0x04; // 0x400 at 20
+        let mut a = Assignment::default();
+        apply_meta_bits(&ctx(FileFormat::Mpp14, 16), &meta, &mut a);
+        assert_eq!(a.work_contour, Some(8));
+        assert!(a.response_pending && a.linked_fields);
+    }
+
+    /// An actual-work blob with the given elapsed times (80ths of a minute).
+    fn actual_blob(elapsed: &[i32], limit: i32) -> Vec<u8> {
+        let mut b = vec![0u8; 36];
+        b[0..2].copy_from_slice(&u16::try_from(elapsed.len()).unwrap().to_le_bytes());
+        b[24..28].copy_from_slice(&limit.to_le_bytes());
+        for e in elapsed {
+            let mut r = vec![0u8; 20];
+            r[16..20].copy_from_slice(&e.to_le_bytes());
+            b.extend(r);
+        }
+        b
+    }
+
+    #[test]
+    fn actual_work_needs_a_period_with_time() {
+        let a = Assignment::default();
+        assert!(actual_work_recorded(
+            Some(&actual_blob(&[0, 4800], 9600)),
+            &a
+        ));
+        assert!(!actual_work_recorded(Some(&actual_blob(&[0, 0], 9600)), &a));
+        // Elapsed beyond the limit counts as zero.
+        assert!(!actual_work_recorded(
+            Some(&actual_blob(&[99_999], 9600)),
+            &a
+        ));
+        assert!(!actual_work_recorded(Some(&actual_blob(&[], 9600)), &a));
+        assert!(!actual_work_recorded(None, &a));
+        // Counts beyond the bytes present stop at the end.
+        let mut b = actual_blob(&[0], 9600);
+        b[0] = 0xFF;
+        assert!(!actual_work_recorded(Some(&b), &a));
+    }
+
+    #[test]
+    fn placeholders_split_the_task_duration() {
+        let f = TimeFactors::default();
+        let t = Task {
+            uid: 4,
+            percent_complete: Some(25.0),
+            duration: Some(Duration::new(10.0, TimeUnit::Days)),
+            start: Some(dt(4, 8)),
+            finish: Some(dt(15, 17)),
+            ..Task::default()
+        };
+        let a = placeholder(&t, &f);
+        assert_eq!((a.task_uid, a.resource_uid), (4, None));
+        assert_eq!(a.work, Some(80.0));
+        assert_eq!(a.actual_work, Some(20.0));
+        assert_eq!(a.remaining_work, Some(60.0));
+        assert_eq!(a.percent_work_complete, Some(25.0));
+        assert_eq!((a.start, a.finish), (t.start, t.finish));
+        assert!(a.has_fixed_rate_units && a.actual_finish.is_none());
+        let done = Task {
+            percent_complete: Some(100.0),
+            duration: None,
+            actual_start: Some(dt(4, 8)),
+            ..t
+        };
+        assert_eq!(placeholder(&done, &f).actual_finish, Some(dt(4, 8)));
+    }
+
+    #[test]
+    fn zero_length_tasks_pass_their_actual_dates_on() {
+        let map = crate::raw::field_map::FieldMap::default();
+        let var = VarData::default();
+        let f = Fields {
+            class: ASSIGNMENT,
+            map: &map,
+            fixed: [&[], &[]],
+            var: &var,
+            uid: 1,
+        };
+        let mut a = Assignment {
+            start: Some(dt(4, 8)),
+            finish: Some(dt(5, 17)),
+            remaining_work: Some(0.0),
+            ..Assignment::default()
+        };
+        let milestone = Task {
+            actual_start: Some(dt(4, 8)),
+            ..Task::default()
+        };
+        derive_actual_dates(&f, &milestone, true, &mut a);
+        assert_eq!((a.actual_start, a.actual_finish), (Some(dt(4, 8)), None));
+        let started = Task {
+            duration: Some(Duration::new(2.0, TimeUnit::Days)),
+            actual_start: Some(dt(4, 8)),
+            ..Task::default()
+        };
+        derive_actual_dates(&f, &started, true, &mut a);
+        assert_eq!(
+            (a.actual_start, a.actual_finish),
+            (Some(dt(4, 8)), Some(dt(5, 17)))
+        );
+        // Without a resource nothing is finished, and no actual work was recorded.
+        derive_actual_dates(&f, &started, false, &mut a);
+        assert_eq!((a.actual_start, a.actual_finish), (None, None));
+    }
+}

@@ -18,8 +18,8 @@ use crate::container::{Container, FileFormat};
 use crate::error::Result;
 use crate::fields::{self, resource as rf, RESOURCE};
 use crate::model::{
-    Availability, Baseline, CostRate, CustomValue, DateTime, FieldValue, Project, Resource,
-    ResourceType,
+    Availability, Baseline, CostRate, CustomValue, DateTime, Duration, FieldValue, Project,
+    Resource, ResourceType, TimeFactors, TimeUnit,
 };
 use crate::raw::field_map::{FieldMap, Location};
 
@@ -85,6 +85,11 @@ pub fn read(
             .map(|cal| cal.uid);
         r.custom = custom.values(ctx, &f);
         push_flags(&mut r.custom, RESOURCE, &resource_flag_bits(ctx), meta);
+        if ctx.format == FileFormat::Mpp9 {
+            apply_mpp9_enterprise(&f, &project.properties.factors, &mut r);
+        } else {
+            push_enterprise_flags(&mut r.custom, meta2);
+        }
         r.custom.sort_by_key(|v| v.field_id);
         out.push(r);
     }
@@ -221,9 +226,6 @@ fn decode(ctx: &Ctx, f: &Fields<'_>, data: &[u8], now: DateTime) -> Resource {
         baselines: baselines(f),
         ..Resource::default()
     };
-    if ctx.format == FileFormat::Mpp9 && r.created.is_none() {
-        r.created = mpp9_creation_date(f);
-    }
 
     // Rates: the file's table A (or the resource's own fields when Project
     // did not store it); the resource shows the entry in effect today.
@@ -327,22 +329,102 @@ fn baselines(f: &Fields<'_>) -> Vec<Baseline> {
     out
 }
 
-/// MPP9 keeps the creation date in the "enterprise data" block (field 341):
-/// `u32 size, u32 count, count x {u32 key, u32 offset}`, values at the offsets.
-fn mpp9_creation_date(f: &Fields<'_>) -> Option<DateTime> {
-    const ENTERPRISE_DATA: u32 = 341;
-    const CREATION_DATE_KEY: u32 = 205_521_219;
-    let data = f.raw(ENTERPRISE_DATA)?;
-    let count = usize::try_from(crate::bytes::u32_at(data, 4)?).ok()?;
-    let max = data.len().saturating_sub(8) / 8;
-    (0..count.min(max)).find_map(|i| {
-        let at = 8 + i * 8;
-        if crate::bytes::u32_at(data, at)? != CREATION_DATE_KEY {
-            return None;
+/// The "enterprise data" block of MPP9 resources (field 341): a small
+/// property block, `u32 size, u32 count, count x {u32 field id, u32 offset}`,
+/// each value running to the next offset.
+pub(crate) fn props_block(data: &[u8]) -> Vec<(u32, &[u8])> {
+    let size = crate::bytes::u32_at(data, 0)
+        .and_then(|s| usize::try_from(s).ok())
+        .unwrap_or(0)
+        .min(data.len());
+    let count = crate::bytes::u32_at(data, 4)
+        .and_then(|c| usize::try_from(c).ok())
+        .unwrap_or(0)
+        .min(data.len().saturating_sub(8) / 8);
+    let mut items: Vec<(usize, u32)> = (0..count)
+        .filter_map(|i| {
+            let at = 8 + i * 8;
+            let key = crate::bytes::u32_at(data, at)?;
+            let off = usize::try_from(crate::bytes::u32_at(data, at + 4)?).ok()?;
+            Some((off, key))
+        })
+        .collect();
+    items.sort_unstable();
+    items.dedup_by_key(|it| it.0);
+    let mut out = Vec::new();
+    for (k, &(off, key)) in items.iter().enumerate() {
+        let end = items.get(k + 1).map_or(size, |n| n.0);
+        if let Some(v) = data.get(off..end.max(off)) {
+            out.push((key, v));
         }
-        let off = usize::try_from(crate::bytes::u32_at(data, at + 4)?).ok()?;
-        DateTime::from_timestamp(data, off)
-    })
+    }
+    out
+}
+
+/// MPP9 resources keep their creation date, generic flag, enterprise flags
+/// and enterprise custom fields in the enterprise data block.
+fn apply_mpp9_enterprise(f: &Fields<'_>, factors: &TimeFactors, r: &mut Resource) {
+    const ENTERPRISE_DATA: u32 = 341;
+    const CREATED_KEY: u32 = RESOURCE | 323;
+    const FLAG1_KEY: u32 = RESOURCE | 127;
+    const GENERIC_KEY: u32 = RESOURCE | rf::GENERIC;
+    let Some(data) = f.raw(ENTERPRISE_DATA) else {
+        return;
+    };
+    for (key, v) in props_block(data) {
+        let index = key & 0xFFFF;
+        let value = match key {
+            CREATED_KEY => {
+                if let Some(d) = DateTime::from_timestamp(v, 0) {
+                    r.created = Some(d);
+                }
+                None
+            }
+            GENERIC_KEY => {
+                r.is_generic = u16_at(v, 0).is_some_and(|g| g != 0);
+                None
+            }
+            FLAG1_KEY => {
+                let bits = crate::bytes::u32_at(v, 0).unwrap_or(0);
+                for k in 0..20u32 {
+                    if bits & (0x2 << k) != 0 {
+                        push_custom(&mut r.custom, RESOURCE | (506 + k), FieldValue::Flag(true));
+                    }
+                }
+                None
+            }
+            _ if key & 0xFFFF_0000 != RESOURCE => None,
+            _ => match index {
+                446..=455 => f64_at(v, 0).map(|c| FieldValue::Cost(c / 100.0)),
+                456..=485 => DateTime::from_timestamp(v, 0).map(FieldValue::Date),
+                486..=495 => i32_at(v, 0).map(|tenths| {
+                    let units = if v.len() < 6 {
+                        TimeUnit::Days
+                    } else {
+                        TimeUnit::from_code(u16_at(v, 4).unwrap_or(7), TimeUnit::Days)
+                    };
+                    FieldValue::Duration(Duration::from_tenths(f64::from(tenths), units, factors))
+                }),
+                546..=585 => f64_at(v, 0).map(FieldValue::Number),
+                646..=685 => crate::bytes::utf16_at(v, 0).map(FieldValue::Text),
+                _ => None,
+            },
+        };
+        if let Some(value) = value {
+            push_custom(&mut r.custom, key, value);
+        }
+    }
+}
+
+/// Sets (replacing any earlier value) a custom field value.
+fn push_custom(custom: &mut Vec<CustomValue>, field_id: u32, value: FieldValue) {
+    custom.retain(|v| v.field_id != field_id);
+    custom.push(CustomValue {
+        field_id,
+        value,
+        value_guid: None,
+        value_id: None,
+    });
 }
 
 /// 1984-01-01 00:00, Project's "NA" start.
@@ -559,13 +641,22 @@ pub(crate) fn push_flags(
     };
     for (&(off, mask), &index) in bits.iter().zip(fam.indexes) {
         if bit(meta, off, mask) {
-            custom.retain(|v| v.field_id != class | index);
-            custom.push(CustomValue {
-                field_id: class | index,
-                value: FieldValue::Flag(true),
-                value_guid: None,
-                value_id: None,
-            });
+            push_custom(custom, class | index, FieldValue::Flag(true));
+        }
+    }
+}
+
+/// Enterprise Flag1..20 (resource fields 506..525): bits 0x10.. of the u32
+/// at 16 of the second meta record.
+fn push_enterprise_flags(custom: &mut Vec<CustomValue>, meta2: &[u8]) {
+    const ENTERPRISE_FLAG1: u32 = 506;
+    for k in 0..20u32 {
+        if bit(meta2, 16, 0x10 << k) {
+            push_custom(
+                custom,
+                RESOURCE | (ENTERPRISE_FLAG1 + k),
+                FieldValue::Flag(true),
+            );
         }
     }
 }
@@ -584,4 +675,270 @@ pub(crate) fn flag_family(class: u32) -> Option<&'static fields::CustomFamily> {
     fields::custom_families(class)
         .iter()
         .find(|f| f.kind == fields::CustomKind::Flag)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::raw::field_map::tests::entry;
+    use crate::raw::field_map::VarKeyRule;
+    use crate::raw::props::Props;
+    use crate::raw::var::tests::build12;
+    use crate::raw::var::{VarData, VarMetaKind};
+
+    /// A context for `format` saved by application `app_version`.
+    pub(crate) fn ctx(format: FileFormat, app_version: u32) -> Ctx {
+        Ctx {
+            format,
+            app_version,
+            dir: "   114",
+            props: Props::default(),
+            mask: 0,
+            var_kind: VarMetaKind::V12,
+            key_rule: VarKeyRule::FieldIndex,
+            default_units: TimeUnit::Days,
+        }
+    }
+
+    fn dt(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime {
+        DateTime::new(y, mo, d, h, mi, 0).unwrap()
+    }
+
+    /// Tenths of a minute since the epoch, as stored in rate and availability blobs.
+    fn tenths(d: DateTime) -> u32 {
+        u32::try_from((d.secs() - DateTime::from_mpp(0, 0).secs()) / 6).unwrap()
+    }
+
+    fn rate_entry(
+        std: f64,
+        std_units: u16,
+        ot: f64,
+        ot_units: u16,
+        per_use: f64,
+        end: u32,
+    ) -> Vec<u8> {
+        let mut e = vec![0u8; 44];
+        e[0..8].copy_from_slice(&std.to_le_bytes());
+        e[8..10].copy_from_slice(&std_units.to_le_bytes());
+        e[16..24].copy_from_slice(&ot.to_le_bytes());
+        e[24..26].copy_from_slice(&ot_units.to_le_bytes());
+        e[32..40].copy_from_slice(&per_use.to_le_bytes());
+        e[40..44].copy_from_slice(&end.to_le_bytes());
+        e
+    }
+
+    #[test]
+    fn cost_rate_tables_chain_their_entries() {
+        let mut blob = vec![0u8; 16];
+        // Second entry first: entries are sorted by their end.
+        blob.extend(rate_entry(20.0, 3, 30.0, 0xFFFF, 1500.0, u32::MAX / 2));
+        // Ends on a round minute: really the next entry's start.
+        blob.extend(rate_entry(
+            5.0,
+            0xFFFF,
+            10.0,
+            8,
+            0.0,
+            tenths(dt(2009, 6, 15, 8, 0)),
+        ));
+        // An end with seconds is garbage.
+        blob.extend(rate_entry(
+            99.0,
+            2,
+            0.0,
+            2,
+            0.0,
+            tenths(dt(2010, 1, 1, 0, 0)) + 1,
+        ));
+        blob.extend([1, 2, 3]); // trailing partial entry
+        let t = cost_rate_table(1, &blob);
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].from, Some(dt(1984, 1, 1, 0, 0)));
+        assert_eq!(t[0].to, Some(dt(2009, 6, 15, 7, 59)));
+        assert_eq!((t[0].standard_rate, t[0].standard_rate_units), (5.0, 2));
+        assert_eq!(t[0].overtime_rate_units, 2, "flat rates show as per hour");
+        assert_eq!(t[1].from, Some(dt(2009, 6, 15, 8, 0)));
+        assert_eq!(t[1].to, Some(end_na()));
+        assert_eq!((t[1].standard_rate, t[1].standard_rate_units), (20.0, 3));
+        assert_eq!(t[1].cost_per_use, 15.0);
+        assert!(t.iter().all(|e| e.table == 1));
+        assert!(cost_rate_table(0, &[0xFF; 20]).is_empty());
+    }
+
+    #[test]
+    fn availability_periods_end_before_the_next_start() {
+        let mut blob = vec![0u8; 12];
+        blob[0] = 3;
+        for (start, units) in [
+            (tenths(dt(2020, 1, 1, 8, 0)), 5000.0),
+            (tenths(dt(2020, 2, 1, 8, 0)), 0.0),
+            (tenths(dt(2020, 3, 1, 8, 0)), 20000.0),
+        ] {
+            blob.extend(start.to_le_bytes());
+            blob.extend(f64::to_le_bytes(units));
+            blob.extend([0u8; 8]);
+        }
+        let a = availability_table(&blob);
+        assert_eq!(a.len(), 2, "zero-unit periods are gaps");
+        assert_eq!(a[0].from, Some(dt(2020, 1, 1, 8, 0)));
+        assert_eq!(a[0].to, Some(dt(2020, 2, 1, 7, 59)));
+        assert_eq!(a[0].units, 0.5);
+        assert_eq!(a[1].to, Some(end_na()), "the last period runs on");
+        assert_eq!(a[1].units, 2.0);
+        // Today inside the second period: available from its start, to NA.
+        let (from, to) = available_range(&a, dt(2021, 5, 5, 0, 0));
+        assert_eq!((from, to), (Some(dt(2020, 3, 1, 8, 0)), None));
+        // In the gap: from the end of the first, to the start of the next.
+        let (from, to) = available_range(&a, dt(2020, 2, 10, 0, 0));
+        assert_eq!(from, Some(dt(2020, 2, 1, 8, 0)));
+        assert_eq!(to, Some(dt(2020, 3, 1, 7, 59)));
+        assert_eq!(
+            available_range(&a[1..], dt(2020, 1, 1, 0, 0)).1,
+            Some(dt(2020, 3, 1, 7, 59))
+        );
+        assert!(availability_table(&[0xFF, 0xFF, 0]).is_empty());
+    }
+
+    #[test]
+    fn flag_bits_follow_the_saving_application() {
+        let mut meta = vec![0u8; 37];
+        // 2010 layout: Flag1 = 0x40 and Flag10 = 0x20 at 28, Flag11 = 0x8000.
+        meta[28] = 0x60;
+        meta[29] = 0x80;
+        let mut custom = Vec::new();
+        push_flags(
+            &mut custom,
+            RESOURCE,
+            &resource_flag_bits(&ctx(FileFormat::Mpp14, 14)),
+            &meta,
+        );
+        let ids: Vec<u32> = custom.iter().map(|v| v.field_id - RESOURCE).collect();
+        assert_eq!(ids, vec![127, 126, 195]);
+        assert!(custom.iter().all(|v| v.value == FieldValue::Flag(true)));
+        // 2013+: Flag10 = 0x40 at 19, Flag20 = 0x10000 at 24.
+        let mut meta = vec![0u8; 37];
+        meta[19] = 0x40;
+        meta[26] = 0x01;
+        let mut custom = Vec::new();
+        push_flags(
+            &mut custom,
+            RESOURCE,
+            &resource_flag_bits(&ctx(FileFormat::Mpp14, 16)),
+            &meta,
+        );
+        let ids: Vec<u32> = custom.iter().map(|v| v.field_id - RESOURCE).collect();
+        assert_eq!(ids, vec![126, 204]);
+        // Short records read as zero bits.
+        let mut custom = Vec::new();
+        push_flags(
+            &mut custom,
+            RESOURCE,
+            &resource_flag_bits(&ctx(FileFormat::Mpp12, 12)),
+            &[0xFF; 29],
+        );
+        assert_eq!(custom.len(), 3);
+    }
+
+    #[test]
+    fn resource_type_and_meta2_bits() {
+        let c10 = ctx(FileFormat::Mpp14, 14);
+        let c16 = ctx(FileFormat::Mpp14, 16);
+        let mut meta = vec![0u8; 37];
+        let mut meta2 = vec![0u8; 50];
+        assert_eq!(resource_type(&c10, &meta, &meta2), ResourceType::Material);
+        meta2[8] = 0x10 | 0x40;
+        assert_eq!(resource_type(&c10, &meta, &meta2), ResourceType::Cost);
+        meta[9] = 0x02;
+        assert_eq!(resource_type(&c10, &meta, &meta2), ResourceType::Work);
+        assert_eq!(resource_type(&c16, &meta, &meta2), ResourceType::Cost);
+        meta2[35] = 0x10; // u32@32 & 0x1000_0000
+        meta2[48] = 0x20;
+        let mut r = Resource::default();
+        apply_meta2(&c16, &meta2, 50, &mut r);
+        assert!(r.is_budget && r.is_generic && r.is_enterprise);
+        let mut r = Resource::default();
+        apply_meta2(&c10, &meta2, 50, &mut r);
+        assert!(!r.is_budget && !r.is_generic && r.is_enterprise);
+        let mut custom = Vec::new();
+        let mut m2 = vec![0u8; 50];
+        m2[16] = 0x10 | 0x80;
+        push_enterprise_flags(&mut custom, &m2);
+        let ids: Vec<u32> = custom.iter().map(|v| v.field_id - RESOURCE).collect();
+        assert_eq!(ids, vec![506, 509]);
+    }
+
+    #[test]
+    fn decodes_mapped_fields_and_rates() {
+        // Fixed: uid@0, ID@4, max units@8, standard rate@16, std units@24,
+        // overtime rate@26, cost@34, baseline cost@42; var: name, table B.
+        let r = RESOURCE;
+        let map_data: Vec<u8> = [
+            entry(r | rf::UNIQUE_ID, 0, 0, 3, 4),
+            entry(r | rf::ID, 4, 0, 3, 4),
+            entry(r | rf::MAX_UNITS, 8, 0, 0x66, 8),
+            entry(r | rf::STANDARD_RATE, 16, 0, 5, 8),
+            entry(r | rf::STANDARD_RATE_UNITS, 24, 0, 2, 2),
+            entry(r | rf::OVERTIME_RATE, 26, 0, 5, 8),
+            entry(r | rf::COST, 34, 0, 0x65, 8),
+            entry(r | rf::BASELINE_COST, 42, 0, 0x65, 8),
+            entry(r | rf::NAME, 0xFFFF, 0, 8, 0),
+            entry(r | (rf::COST_RATE_A + 1), 0xFFFF, 0, 0x1D, 0),
+        ]
+        .concat();
+        let map = FieldMap::parse(&map_data, VarKeyRule::FieldIndex, |_| None);
+        let mut data = vec![0u8; 50];
+        data[0..4].copy_from_slice(&7i32.to_le_bytes());
+        data[4..8].copy_from_slice(&3i32.to_le_bytes());
+        data[8..16].copy_from_slice(&5000f64.to_le_bytes());
+        data[16..24].copy_from_slice(&50f64.to_le_bytes());
+        data[24..26].copy_from_slice(&3u16.to_le_bytes());
+        data[26..34].copy_from_slice(&8f64.to_le_bytes());
+        data[34..42].copy_from_slice(&123_400f64.to_le_bytes());
+        let mut table_b = vec![0u8; 16];
+        table_b.extend(rate_entry(9.0, 2, 0.0, 2, 0.0, u32::MAX / 2));
+        let name: Vec<u8> = "Ann".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let (vm, vd) = build12(&[(7, rf::NAME as u16, &name), (7, 62, &table_b)]);
+        let var = VarData::parse(&vm, vd, VarMetaKind::V12);
+        let f = Fields {
+            class: RESOURCE,
+            map: &map,
+            fixed: [&data, &[]],
+            var: &var,
+            uid: 7,
+        };
+        let res = decode(&ctx(FileFormat::Mpp14, 16), &f, &data, dt(2026, 1, 1, 0, 0));
+        assert_eq!(res.id, 3);
+        assert_eq!(res.name.as_deref(), Some("Ann"));
+        assert_eq!(res.max_units, Some(0.5));
+        assert_eq!(
+            (res.standard_rate, res.standard_rate_units),
+            (Some(50.0), Some(3))
+        );
+        assert_eq!(
+            (res.overtime_rate, res.overtime_rate_units),
+            (Some(8.0), Some(2))
+        );
+        assert_eq!(res.cost, Some(1234.0));
+        // The baseline is mapped but empty: MPXJ reads it as zero.
+        assert_eq!(res.cost_variance, Some(1234.0));
+        assert_eq!(res.rates.len(), 1);
+        assert_eq!((res.rates[0].table, res.rates[0].standard_rate), (1, 9.0));
+        assert_eq!(res.availability.len(), 1);
+        assert_eq!(res.available_from, None);
+    }
+
+    #[test]
+    fn props_blocks_split_at_the_offsets() {
+        let mut d = Vec::new();
+        d.extend(30u32.to_le_bytes());
+        d.extend(2u32.to_le_bytes());
+        d.extend(9u32.to_le_bytes());
+        d.extend(28u32.to_le_bytes());
+        d.extend(5u32.to_le_bytes());
+        d.extend(24u32.to_le_bytes());
+        d.extend([1, 2, 3, 4, 5, 6, 0xAA, 0xAA]);
+        let items = props_block(&d);
+        assert_eq!(items, vec![(5, &[1u8, 2, 3, 4][..]), (9, &[5u8, 6][..])]);
+        assert!(props_block(&[0xFF; 12]).is_empty());
+    }
 }
