@@ -11,12 +11,14 @@
 //! | records walked | adjusted meta count | adjusted meta count | meta header count |
 //! | flag bits | u32@28 | u32@28 | 2010: u32@28, 2013+: u32@20 / u32@25 |
 
+use std::collections::{HashMap, HashSet};
+
 use crate::bytes::{i32_at, u32_at, u8_at};
 use crate::container::{Container, FileFormat};
 use crate::error::Result;
 use crate::fields::{assignment as af, ASSIGNMENT};
 use crate::model::{
-    Assignment, Baseline, DateTime, Duration, Project, ResourceType, Task, TimeUnit,
+    Assignment, Baseline, DateTime, Duration, Project, Resource, ResourceType, Task, TimeUnit,
 };
 use crate::raw::fixed::{unmask, FixedData, FixedMeta};
 use crate::raw::var::VarData;
@@ -90,6 +92,10 @@ pub fn read(
     };
     let flag_bits = assignment_flag_bits(ctx);
     let factors = project.properties.factors;
+    let tasks: HashMap<i32, &Task> = project.tasks.iter().rev().map(|t| (t.uid, t)).collect();
+    let resources: HashMap<i32, &Resource> =
+        project.resources.iter().rev().map(|r| (r.uid, r)).collect();
+    let mut seen: HashSet<(i32, Option<i32>)> = HashSet::new();
     let mut out: Vec<Assignment> = Vec::new();
     for i in 0..count {
         let Some(m) = meta.record(i) else { continue };
@@ -117,16 +123,14 @@ pub fn read(
         if !var.contains(uid) {
             continue;
         }
-        let Some(task) = i32_at(rec, task_off).and_then(|t| project.task(t)) else {
+        let Some(&task) = i32_at(rec, task_off).and_then(|t| tasks.get(&t)) else {
             continue;
         };
         let raw_resource = i32_at(rec, res_off).unwrap_or(NULL_RESOURCE);
-        let resource = project.resource(raw_resource);
+        let resource = resources.get(&raw_resource).copied();
         let resource_uid = resource.map(|r| r.uid);
-        if out
-            .iter()
-            .any(|a| a.task_uid == task.uid && a.resource_uid == resource_uid)
-        {
+        // One assignment per (task, resource): the first record wins.
+        if !seen.insert((task.uid, resource_uid)) {
             continue;
         }
         let rec2 = data2.item(idx).unwrap_or_default();
@@ -166,18 +170,42 @@ pub fn read(
     }
 
     // Resources show the span of their assignments.
+    let mut span: HashMap<i32, (Option<DateTime>, Option<DateTime>)> = HashMap::new();
+    for a in &out {
+        if let Some(r) = a.resource_uid {
+            let e = span.entry(r).or_insert((None, None));
+            e.0 = match (e.0, a.start) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+            e.1 = e.1.max(a.finish);
+        }
+    }
     for r in project.resources.iter_mut() {
-        let mine = out.iter().filter(|a| a.resource_uid == Some(r.uid));
-        r.start = mine.clone().filter_map(|a| a.start).min();
-        r.finish = mine.filter_map(|a| a.finish).max();
+        if let Some(&(start, finish)) = span.get(&r.uid) {
+            r.start = start;
+            r.finish = finish;
+        }
     }
 
+    // Placeholders take the next free uids, as MPXJ numbers them.
+    let assigned: HashSet<i32> = out.iter().map(|a| a.task_uid).collect();
+    let mut next_uid = out
+        .iter()
+        .map(|a| a.uid)
+        .max()
+        .map_or(1, |m| m.saturating_add(1));
     let placeholders: Vec<Assignment> = project
         .tasks
         .iter()
         .filter(|t| t.percent_complete.unwrap_or(0.0) != 0.0)
-        .filter(|t| !out.iter().any(|a| a.task_uid == t.uid))
-        .map(|t| placeholder(t, &factors))
+        .filter(|t| !assigned.contains(&t.uid))
+        .map(|t| {
+            let mut a = placeholder(t, &factors);
+            a.uid = next_uid;
+            next_uid = next_uid.saturating_add(1);
+            a
+        })
         .collect();
     out.extend(placeholders);
     project.assignments = out;
@@ -410,7 +438,6 @@ fn placeholder(t: &Task, factors: &crate::model::TimeFactors) -> Assignment {
     let hours = t.duration.map_or(0.0, |d| d.minutes(factors) / 60.0);
     let actual = hours * pct / 100.0;
     let mut a = Assignment {
-        uid: -1,
         task_uid: t.uid,
         resource_uid: None,
         work: Some(hours),

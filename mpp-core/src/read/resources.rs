@@ -11,7 +11,7 @@
 //! | work-type bit | meta\[9\] & 0x02 | meta\[9\] & 0x02 | 2010: meta\[9\] & 0x02, 2013+: meta\[12\] & 0x10 |
 //! | cost resources | no | meta2\[8\] & 0x10 | meta2\[8\] & 0x10 |
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::bytes::{f64_at, i32_at, u16_at, u8_at};
 use crate::container::{Container, FileFormat};
@@ -58,6 +58,13 @@ pub fn read(
     let block = Block::read(c, &spec)?;
     let now = now();
     let index = record_index(ctx, &map, &block);
+    // The derived calendar that names this resource as its owner.
+    let mut calendars: HashMap<i32, i32> = HashMap::new();
+    for cal in &project.calendars {
+        if let Some(r) = cal.resource_uid {
+            calendars.entry(r).or_insert(cal.uid);
+        }
+    }
     let mut out = Vec::new();
     for uid in block.var.uids() {
         let Some(&i) = index.get(&uid) else { continue };
@@ -78,11 +85,7 @@ pub fn read(
         r.uid = uid;
         r.resource_type = resource_type(ctx, meta, meta2);
         apply_meta2(ctx, meta2, block.meta2.item_size(), &mut r);
-        r.calendar_uid = project
-            .calendars
-            .iter()
-            .find(|cal| cal.resource_uid == Some(uid))
-            .map(|cal| cal.uid);
+        r.calendar_uid = calendars.get(&uid).copied();
         r.custom = custom.values(ctx, &f);
         push_flags(&mut r.custom, RESOURCE, &resource_flag_bits(ctx), meta);
         if ctx.format == FileFormat::Mpp9 {
