@@ -177,11 +177,7 @@ fn progress(tty: bool, done: usize, total: usize, current: &Path) {
     let mut err = io::stderr().lock();
     if tty {
         let width = 30;
-        let filled = if total == 0 {
-            width
-        } else {
-            done * width / total
-        };
+        let filled = (done * width).checked_div(total).unwrap_or(width);
         let _ = write!(
             err,
             "\r[{}{}] {done}/{total} {}\x1b[K",

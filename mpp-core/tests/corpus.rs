@@ -76,7 +76,22 @@ fn corpus_files_read_as_the_manifest_expects() {
                         row.tasks
                     ));
                 }
-                let _ = (row.resources, row.assignments);
+                if row.resources.is_some_and(|n| n != p.resources.len()) {
+                    failures.push(format!(
+                        "{}: {} resources, MPXJ {:?}",
+                        row.path,
+                        p.resources.len(),
+                        row.resources
+                    ));
+                }
+                if row.assignments.is_some_and(|n| n != p.assignments.len()) {
+                    failures.push(format!(
+                        "{}: {} assignments, MPXJ {:?}",
+                        row.path,
+                        p.assignments.len(),
+                        row.assignments
+                    ));
+                }
             }
             (expect, _, got) => failures.push(format!(
                 "{}: expected {expect}, got {:?}",

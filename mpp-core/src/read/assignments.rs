@@ -188,26 +188,6 @@ pub fn read(
         }
     }
 
-    // Placeholders take the next free uids, as MPXJ numbers them.
-    let assigned: HashSet<i32> = out.iter().map(|a| a.task_uid).collect();
-    let mut next_uid = out
-        .iter()
-        .map(|a| a.uid)
-        .max()
-        .map_or(1, |m| m.saturating_add(1));
-    let placeholders: Vec<Assignment> = project
-        .tasks
-        .iter()
-        .filter(|t| t.percent_complete.unwrap_or(0.0) != 0.0)
-        .filter(|t| !assigned.contains(&t.uid))
-        .map(|t| {
-            let mut a = placeholder(t, &factors);
-            a.uid = next_uid;
-            next_uid = next_uid.saturating_add(1);
-            a
-        })
-        .collect();
-    out.extend(placeholders);
     project.assignments = out;
     Ok(())
 }
@@ -431,35 +411,9 @@ fn finish_complete_task(task: &Task, a: &mut Assignment) {
     }
 }
 
-/// MPXJ's stand-in for a task with progress but no assignment: no resource,
-/// the task's duration as work, split by its % complete.
-fn placeholder(t: &Task, factors: &crate::model::TimeFactors) -> Assignment {
-    let pct = t.percent_complete.unwrap_or(0.0);
-    let hours = t.duration.map_or(0.0, |d| d.minutes(factors) / 60.0);
-    let actual = hours * pct / 100.0;
-    let mut a = Assignment {
-        task_uid: t.uid,
-        resource_uid: None,
-        work: Some(hours),
-        actual_work: Some(actual),
-        remaining_work: Some(hours - actual),
-        percent_work_complete: (hours != 0.0).then(|| actual * 100.0 / hours),
-        start: t.start,
-        finish: t.finish,
-        has_fixed_rate_units: true,
-        ..Assignment::default()
-    };
-    if pct == 100.0 && t.duration.is_none_or(|d| d.is_zero()) {
-        a.actual_finish = t.actual_start;
-    }
-    finish_complete_task(t, &mut a);
-    a
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::TimeFactors;
     use crate::read::resources::tests::ctx;
 
     fn dt(d: u32, h: u32) -> DateTime {
@@ -559,34 +513,6 @@ mod tests {
         let mut b = actual_blob(&[0], 9600);
         b[0] = 0xFF;
         assert!(!actual_work_recorded(Some(&b), &a));
-    }
-
-    #[test]
-    fn placeholders_split_the_task_duration() {
-        let f = TimeFactors::default();
-        let t = Task {
-            uid: 4,
-            percent_complete: Some(25.0),
-            duration: Some(Duration::new(10.0, TimeUnit::Days)),
-            start: Some(dt(4, 8)),
-            finish: Some(dt(15, 17)),
-            ..Task::default()
-        };
-        let a = placeholder(&t, &f);
-        assert_eq!((a.task_uid, a.resource_uid), (4, None));
-        assert_eq!(a.work, Some(80.0));
-        assert_eq!(a.actual_work, Some(20.0));
-        assert_eq!(a.remaining_work, Some(60.0));
-        assert_eq!(a.percent_work_complete, Some(25.0));
-        assert_eq!((a.start, a.finish), (t.start, t.finish));
-        assert!(a.has_fixed_rate_units && a.actual_finish.is_none());
-        let done = Task {
-            percent_complete: Some(100.0),
-            duration: None,
-            actual_start: Some(dt(4, 8)),
-            ..t
-        };
-        assert_eq!(placeholder(&done, &f).actual_finish, Some(dt(4, 8)));
     }
 
     #[test]
