@@ -1,0 +1,181 @@
+//! The Project 98 reader (MPP8). Nothing of the later block structure is
+//! there: each `TBknd*` storage of `   1` holds `FixFix   0` (fixed-size
+//! records at hard-coded offsets) and `FixDeferFix   0` (chained variable
+//! items), and the project settings sit in `   1/Props` (Props8 layout, the
+//! same keys as later versions).
+
+mod blocks;
+mod calendars;
+mod resources;
+mod tasks;
+
+use std::collections::HashMap;
+
+use crate::bytes::{i32_at, u16_at, u48_at, u8_at};
+use crate::container::{CompObj, Container};
+use crate::error::{Error, Result};
+use crate::model::{Assignment, Project, Relation, RelationType, TimeUnit};
+use crate::options::ReadOptions;
+use crate::raw::props::Props;
+
+use super::properties;
+use blocks::{FixDeferFix, FixFix};
+
+/// The project storage.
+const DIR: &str = "   1";
+
+/// Record sizes (not stored in the file).
+const CALENDAR_SIZE: usize = 36;
+const RESOURCE_SIZE: usize = 196;
+const TASK_SIZE: usize = 316;
+const TASK_SIZE_LONG: usize = 366;
+const ASSIGNMENT_SIZE: usize = 204;
+const ASSIGNMENT_SIZE_LONG: usize = 238;
+const RELATION_SIZE: usize = 36;
+
+pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> Result<Project> {
+    let raw = c
+        .stream(&format!("{DIR}/Props"))?
+        .ok_or_else(|| Error::corrupt(format!("{DIR}/Props"), "missing project properties"))?;
+    let props = Props::parse8(&raw);
+    let mut props_out = properties::from_props(&props);
+    properties::apply_summary(c, &mut props_out)?;
+    let mut project = Project {
+        properties: props_out,
+        ..Project::default()
+    };
+    // Calendars before the resources that own them, tasks and resources
+    // before the links and assignments that refer to them.
+    calendars::read(c, &mut project)?;
+    resources::read(c, &mut project)?;
+    tasks::read(c, &mut project)?;
+    read_relations(c, &mut project)?;
+    read_assignments(c, &mut project)?;
+    Ok(project)
+}
+
+/// The record store and the item store of one entity storage.
+fn storage(c: &mut Container<'_>, name: &str, size: usize) -> Result<(FixFix, FixDeferFix)> {
+    let fixed = c.stream_or_empty(&format!("{DIR}/{name}/FixFix   0"))?;
+    let var = c.stream_or_empty(&format!("{DIR}/{name}/FixDeferFix   0"))?;
+    Ok((FixFix::new(fixed, size), FixDeferFix::new(var)))
+}
+
+/// Hours from a 6-byte count of hundredths of an hour.
+fn work_at(data: &[u8], off: usize) -> Option<f64> {
+    u48_at(data, off).map(|v| v as f64 / 100.0)
+}
+
+/// Currency units from a 6-byte count of cents.
+fn money_at(data: &[u8], off: usize) -> Option<f64> {
+    u48_at(data, off).map(|v| v as f64 / 100.0)
+}
+
+/// Predecessor links (`TBkndCons`, 36-byte records): uid @0, predecessor
+/// @12, successor @16, type u16@20, lag units u16@22, lag i32@24; only
+/// records with i32@28 == 0 are live links.
+fn read_relations(c: &mut Container<'_>, project: &mut Project) -> Result<()> {
+    let (fixed, _) = storage(c, "TBkndCons", RELATION_SIZE)?;
+    let index: HashMap<i32, usize> = project
+        .tasks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.uid, i))
+        .collect();
+    for rec in fixed.records() {
+        if i32_at(rec, 28) != Some(0) {
+            continue;
+        }
+        let (Some(pred), Some(succ)) = (i32_at(rec, 12), i32_at(rec, 16)) else {
+            continue;
+        };
+        if pred == succ || !index.contains_key(&pred) {
+            continue;
+        }
+        let Some(task) = index.get(&succ).and_then(|&i| project.tasks.get_mut(i)) else {
+            continue;
+        };
+        task.predecessors.push(Relation {
+            uid: i32_at(rec, 0),
+            predecessor_uid: pred,
+            kind: RelationType::from_code(u16_at(rec, 20).unwrap_or(1)),
+            lag_tenths: i32_at(rec, 24).unwrap_or(0),
+            lag_units: TimeUnit::from_code(u16_at(rec, 22).unwrap_or(7), TimeUnit::Days),
+        });
+    }
+    Ok(())
+}
+
+/// Assignments (`TBkndAssn`, 204- or 238-byte records).
+fn read_assignments(c: &mut Container<'_>, project: &mut Project) -> Result<()> {
+    let (mut fixed, _) = storage(c, "TBkndAssn", ASSIGNMENT_SIZE)?;
+    let known = |rec: &[u8], p: &Project| {
+        let task = i32_at(rec, 16).and_then(|u| p.task(u));
+        let resource = i32_at(rec, 20).and_then(|u| p.resource(u));
+        task.is_some() || resource.is_some()
+    };
+    // The shorter size is right unless it leaves a remainder, or the stream
+    // also divides into long records and some short record names neither a
+    // known task nor a known resource.
+    let long = fixed.remainder() != 0
+        || (fixed.stream_len() % ASSIGNMENT_SIZE_LONG == 0
+            && !fixed.records().all(|r| known(r, project)));
+    if long {
+        fixed = FixFix::new(fixed.into_data(), ASSIGNMENT_SIZE_LONG);
+    }
+    let mut out: Vec<Assignment> = Vec::new();
+    // One assignment per (task, resource): a later record updates the first.
+    let mut by_pair: HashMap<(i32, i32), usize> = HashMap::new();
+    for rec in fixed.records() {
+        if u8_at(rec, 168) == Some(2) {
+            continue; // deleted
+        }
+        let (Some(task_uid), Some(resource_uid)) = (i32_at(rec, 16), i32_at(rec, 20)) else {
+            continue;
+        };
+        if project.task(task_uid).is_none() || project.resource(resource_uid).is_none() {
+            continue;
+        }
+        let a = Assignment {
+            uid: i32_at(rec, 0).unwrap_or(0),
+            task_uid,
+            resource_uid: Some(resource_uid),
+            start: crate::model::DateTime::from_timestamp(rec, 24),
+            finish: crate::model::DateTime::from_timestamp(rec, 28),
+            units: u16_at(rec, 80).map(|v| f64::from(v) / 10_000.0),
+            work: work_at(rec, 84),
+            overtime_work: work_at(rec, 90),
+            actual_work: work_at(rec, 96),
+            remaining_work: work_at(rec, 114),
+            cost: money_at(rec, 132),
+            actual_cost: money_at(rec, 138),
+            ..Assignment::default()
+        };
+        match by_pair.get(&(task_uid, resource_uid)) {
+            Some(&i) => {
+                if let Some(slot) = out.get_mut(i) {
+                    *slot = a;
+                }
+            }
+            None => {
+                by_pair.insert((task_uid, resource_uid), out.len());
+                out.push(a);
+            }
+        }
+    }
+    project.assignments = out;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn six_byte_amounts_are_hundredths() {
+        let rec = [0x10, 0x27, 0, 0, 0, 0, 0xFF];
+        assert_eq!(work_at(&rec, 0), Some(100.0));
+        assert_eq!(money_at(&rec, 0), Some(100.0));
+        assert_eq!(money_at(&rec, 2), None);
+    }
+}
