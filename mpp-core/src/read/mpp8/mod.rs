@@ -61,9 +61,10 @@ fn storage(c: &mut Container<'_>, name: &str, size: usize) -> Result<(FixFix, Fi
     Ok((FixFix::new(fixed, size), FixDeferFix::new(var)))
 }
 
-/// Hours from a 6-byte count of hundredths of an hour.
+/// Hours from a 6-byte count of thousandths of a minute (as the f64 work
+/// of later versions: sample98's 30,000,000 is MPXJ's 500 h).
 fn work_at(data: &[u8], off: usize) -> Option<f64> {
-    u48_at(data, off).map(|v| v as f64 / 100.0)
+    u48_at(data, off).map(|v| v as f64 / 60_000.0)
 }
 
 /// Currency units from a 6-byte count of cents.
@@ -172,9 +173,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn six_byte_amounts_are_hundredths() {
+    fn six_byte_amounts() {
         let rec = [0x10, 0x27, 0, 0, 0, 0, 0xFF];
-        assert_eq!(work_at(&rec, 0), Some(100.0));
+        assert_eq!(work_at(&[0x60, 0xEA, 0, 0, 0, 0], 0), Some(1.0));
         assert_eq!(money_at(&rec, 0), Some(100.0));
         assert_eq!(money_at(&rec, 2), None);
     }

@@ -2,7 +2,7 @@
 //! `[8] & 1`, accrue at u16@20, calendar uid i32@24, available from/to
 //! @28/@32, standard/overtime rate f64@36/@44 (per hour), max units i32@52
 //! and peak units i32@110 (hundredths of a percent), 6-byte work amounts
-//! (hundredths of an hour) and money (cents), deletion flag u16@164, name
+//! (thousandths of a minute) and money (cents), deletion flag u16@164, name
 //! and initials references @156/@160, extended data @192.
 
 use std::collections::HashSet;
@@ -12,7 +12,7 @@ use crate::container::Container;
 use crate::error::Result;
 use crate::fields::{self, CustomKind, RESOURCE};
 use crate::model::{
-    Availability, CostRate, CustomValue, DateTime, Project, Resource, ResourceType, TimeFactors,
+    Availability, Calendar, CostRate, CustomValue, DateTime, Project, Resource, ResourceType, TimeFactors,
     TimeUnit,
 };
 
@@ -70,23 +70,28 @@ pub fn read(c: &mut Container<'_>, project: &mut Project) -> Result<()> {
             out.push(decode(rec, uid, &var));
         }
     }
-    // Resource calendars carry no name of their own: they show the resource's.
-    for r in &out {
-        let Some(cal) = r
-            .calendar_uid
-            .and_then(|u| project.calendars.iter_mut().find(|c| c.uid == u))
-        else {
-            continue;
-        };
-        if !cal.is_base() {
-            cal.resource_uid = Some(r.uid);
-            if cal.name.is_none() {
-                cal.name = r.name.clone();
-            }
-        }
-    }
+    attach_calendars(&mut project.calendars, &out);
     project.resources = out;
     Ok(())
+}
+
+/// Derived calendars no resource uses are dropped; the others belong to
+/// their resource and, having no name of their own, show the resource's.
+fn attach_calendars(calendars: &mut Vec<Calendar>, resources: &[Resource]) {
+    calendars.retain(|c| c.is_base() || resources.iter().any(|r| r.calendar_uid == Some(c.uid)));
+    for cal in calendars.iter_mut().filter(|c| !c.is_base()) {
+        let Some(r) = resources.iter().find(|r| r.calendar_uid == Some(cal.uid)) else {
+            continue;
+        };
+        cal.resource_uid = Some(r.uid);
+        if cal.name.as_deref().is_none_or(str::is_empty) {
+            cal.name = Some(
+                r.name
+                    .clone()
+                    .unwrap_or_else(|| "Unnamed Resource".to_string()),
+            );
+        }
+    }
 }
 
 fn decode(rec: &[u8], uid: i32, var: &FixDeferFix) -> Resource {
@@ -225,7 +230,7 @@ mod tests {
         r[24..28].copy_from_slice(&5i32.to_le_bytes());
         r[36..44].copy_from_slice(&25.0f64.to_le_bytes());
         r[52..56].copy_from_slice(&10_000i32.to_le_bytes());
-        r[56..62].copy_from_slice(&[0x40, 0x1F, 0, 0, 0, 0]);
+        r[56..62].copy_from_slice(&4_800_000u64.to_le_bytes()[..6]);
         let name = push_item(&mut var, &utf16("Ann"));
         r[156..160].copy_from_slice(&name.to_le_bytes());
         let text = push_item(&mut var, &utf16("x"));
@@ -238,6 +243,15 @@ mod tests {
         assert_eq!(res.name.as_deref(), Some("Ann"));
         assert_eq!(res.max_units, Some(1.0));
         assert_eq!(res.work, Some(80.0));
+        let mut cals = vec![
+            Calendar { uid: 1, ..Calendar::default() },
+            Calendar { uid: 5, base_uid: Some(1), ..Calendar::default() },
+            Calendar { uid: 6, base_uid: Some(1), ..Calendar::default() },
+        ];
+        attach_calendars(&mut cals, std::slice::from_ref(&res));
+        assert_eq!(cals.iter().map(|c| c.uid).collect::<Vec<_>>(), [1, 5]);
+        assert_eq!(cals[1].name.as_deref(), Some("Ann"));
+        assert_eq!(cals[1].resource_uid, Some(4));
         assert_eq!(res.standard_rate, Some(25.0));
         assert_eq!(res.calendar_uid, Some(5));
         assert_eq!(res.accrue_at, Some(3));

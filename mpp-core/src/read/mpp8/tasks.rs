@@ -9,7 +9,8 @@
 //! start/finish @112/@116, constraint date @120, stop @124, priority u16@128,
 //! % complete u16@130, % work complete u16@132, type u16@134, fixed cost
 //! accrual u16@136, created @138, recurring u16@142, preleveled start/finish
-//! @144/@148, late finish @160, 6-byte work amounts @168..198, 6-byte money
+//! @144/@148, late finish @160, 6-byte work amounts (thousandths of a
+//! minute) @168..198, 6-byte money (cents)
 //! @204..246, name reference @264, Flag bits `[268..271] & [303..306]`,
 //! deletion flags u16@272, extended data reference @312, and in 366-byte
 //! records a fallback notes reference @362.
@@ -356,7 +357,8 @@ mod tests {
         r[96..100].copy_from_slice(&[0xC0, 0x12, 0xA6, 0x31]);
         r[128..130].copy_from_slice(&4u16.to_le_bytes());
         r[130..132].copy_from_slice(&50u16.to_le_bytes());
-        r[168..174].copy_from_slice(&[0x10, 0x27, 0, 0, 0, 0]);
+        // 6,000,000 thousandths of a minute = 100 h
+        r[168..174].copy_from_slice(&6_000_000u64.to_le_bytes()[..6]);
         // Flag3 = bit 3, set in both masks
         r[268] = 0x08;
         r[303] = 0xFF;
