@@ -7,6 +7,7 @@
 mod blocks;
 mod calendars;
 mod resources;
+mod schedule;
 mod tasks;
 
 use std::collections::HashMap;
@@ -51,6 +52,7 @@ pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> R
     tasks::read(c, &mut project)?;
     read_relations(c, &mut project)?;
     read_assignments(c, &mut project)?;
+    schedule::derive(&mut project);
     Ok(project)
 }
 
@@ -163,6 +165,12 @@ fn read_assignments(c: &mut Container<'_>, project: &mut Project) -> Result<()> 
                 out.push(a);
             }
         }
+    }
+    // Resources span their assignments.
+    for r in &mut project.resources {
+        let mine = || out.iter().filter(|a| a.resource_uid == Some(r.uid));
+        r.start = mine().filter_map(|a| a.start).min();
+        r.finish = mine().filter_map(|a| a.finish).max();
     }
     project.assignments = out;
     Ok(())

@@ -144,6 +144,8 @@ fn decode(rec: &[u8], uid: i32, var: &FixDeferFix) -> Resource {
         remaining_overtime_cost: money_at(rec, 150),
         calendar_uid: i32_at(rec, 24).filter(|&c| c > 0),
         notes,
+        work_variance: Some(work_at(rec, 56).unwrap_or(0.0) - work_at(rec, 68).unwrap_or(0.0)),
+        cost_variance: Some(money_at(rec, 120).unwrap_or(0.0) - money_at(rec, 126).unwrap_or(0.0)),
         baselines: {
             let b = crate::model::Baseline {
                 number: 0,

@@ -211,6 +211,8 @@ fn decode(
         cost: money_at(rec, 246),
         fixed_cost: None,
     };
+    // The baseline work is always stored here, so the variance always exists.
+    t.work_variance = Some(t.work.unwrap_or(0.0) - baseline.work.unwrap_or(0.0));
     if !baseline.is_empty() {
         t.baselines.push(baseline);
     }
