@@ -10,8 +10,7 @@ use crate::bytes::{i32_at, slice, u16_at};
 use crate::container::Container;
 use crate::error::Result;
 use crate::model::{
-    Calendar, CalendarDay, CalendarException, DateTime, Project, Recurrence, TimeOfDay,
-    WorkingTime,
+    Calendar, CalendarDay, CalendarException, DateTime, Project, Recurrence, TimeOfDay, WorkingTime,
 };
 
 use super::blocks::ExtendedData;
@@ -30,10 +29,7 @@ fn default_day(weekday: usize) -> CalendarDay {
     CalendarDay {
         working,
         hours: if working {
-            vec![
-                period(8 * 3600, 12 * 3600),
-                period(13 * 3600, 17 * 3600),
-            ]
+            vec![period(8 * 3600, 12 * 3600), period(13 * 3600, 17 * 3600)]
         } else {
             Vec::new()
         },

@@ -12,8 +12,8 @@ use crate::container::Container;
 use crate::error::Result;
 use crate::fields::{self, CustomKind, RESOURCE};
 use crate::model::{
-    Availability, Calendar, CostRate, CustomValue, DateTime, Project, Resource, ResourceType, TimeFactors,
-    TimeUnit,
+    Availability, Calendar, CostRate, CustomValue, DateTime, Project, Resource, ResourceType,
+    TimeFactors, TimeUnit,
 };
 
 use super::blocks::{ExtendedData, FixDeferFix};
@@ -246,9 +246,20 @@ mod tests {
         assert_eq!(res.max_units, Some(1.0));
         assert_eq!(res.work, Some(80.0));
         let mut cals = vec![
-            Calendar { uid: 1, ..Calendar::default() },
-            Calendar { uid: 5, base_uid: Some(1), ..Calendar::default() },
-            Calendar { uid: 6, base_uid: Some(1), ..Calendar::default() },
+            Calendar {
+                uid: 1,
+                ..Calendar::default()
+            },
+            Calendar {
+                uid: 5,
+                base_uid: Some(1),
+                ..Calendar::default()
+            },
+            Calendar {
+                uid: 6,
+                base_uid: Some(1),
+                ..Calendar::default()
+            },
         ];
         attach_calendars(&mut cals, std::slice::from_ref(&res));
         assert_eq!(cals.iter().map(|c| c.uid).collect::<Vec<_>>(), [1, 5]);

@@ -63,7 +63,12 @@ fn day_ranges(calendars: &[Calendar], cal: &Calendar, date: DateTime) -> Vec<(i6
 }
 
 /// Working minutes from `a` to `b` on `cal` (negative when `b` is earlier).
-fn working_minutes(calendars: &[Calendar], cal: &Calendar, a: DateTime, b: DateTime) -> Option<f64> {
+fn working_minutes(
+    calendars: &[Calendar],
+    cal: &Calendar,
+    a: DateTime,
+    b: DateTime,
+) -> Option<f64> {
     let (lo, hi, sign) = if a <= b { (a, b, 1.0) } else { (b, a, -1.0) };
     if hi.days() - lo.days() > MAX_DAYS {
         return None;
@@ -104,7 +109,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// The variance from `a` to `b` shown in `units`.
-    fn variance(&self, a: Option<DateTime>, b: Option<DateTime>, units: TimeUnit) -> Option<Duration> {
+    fn variance(
+        &self,
+        a: Option<DateTime>,
+        b: Option<DateTime>,
+        units: TimeUnit,
+    ) -> Option<Duration> {
         let (a, b) = (a?, b?);
         let minutes = if is_elapsed(units) {
             (b.secs() - a.secs()) as f64 / 60.0
@@ -180,7 +190,11 @@ fn slack(ctx: &Ctx<'_>, t: &mut Task, limit_days: f64) {
         t.finish_slack
     } else {
         match (t.start_slack, t.finish_slack) {
-            (Some(s), Some(f)) => Some(if ctx.minutes(&s) < ctx.minutes(&f) { s } else { f }),
+            (Some(s), Some(f)) => Some(if ctx.minutes(&s) < ctx.minutes(&f) {
+                s
+            } else {
+                f
+            }),
             _ => None,
         }
     };
@@ -199,7 +213,10 @@ fn free_slack(ctx: &Ctx<'_>, tasks: &mut [Task]) {
     let mut successors: HashMap<i32, Vec<(usize, usize)>> = HashMap::new();
     for (si, t) in tasks.iter().enumerate() {
         for (ri, r) in t.predecessors.iter().enumerate() {
-            successors.entry(r.predecessor_uid).or_default().push((si, ri));
+            successors
+                .entry(r.predecessor_uid)
+                .or_default()
+                .push((si, ri));
         }
     }
     let mut results = Vec::with_capacity(tasks.len());
@@ -259,7 +276,14 @@ fn task_free_slack(
         .or(t.total_slack)?;
     let _ = index;
     Some(if best.value < 0.0 {
-        Duration::new(0.0, if t.summary { best.units } else { TimeUnit::Hours })
+        Duration::new(
+            0.0,
+            if t.summary {
+                best.units
+            } else {
+                TimeUnit::Hours
+            },
+        )
     } else {
         best
     })
@@ -309,8 +333,14 @@ mod tests {
                 working: w,
                 hours: if w {
                     vec![
-                        WorkingTime { from: TimeOfDay(8 * 3600), to: TimeOfDay(12 * 3600) },
-                        WorkingTime { from: TimeOfDay(13 * 3600), to: TimeOfDay(17 * 3600) },
+                        WorkingTime {
+                            from: TimeOfDay(8 * 3600),
+                            to: TimeOfDay(12 * 3600),
+                        },
+                        WorkingTime {
+                            from: TimeOfDay(13 * 3600),
+                            to: TimeOfDay(17 * 3600),
+                        },
                     ]
                 } else {
                     Vec::new()
@@ -319,7 +349,15 @@ mod tests {
         };
         Calendar {
             uid: 1,
-            days: [day(false), day(true), day(true), day(true), day(true), day(true), day(false)],
+            days: [
+                day(false),
+                day(true),
+                day(true),
+                day(true),
+                day(true),
+                day(true),
+                day(false),
+            ],
             ..Calendar::default()
         }
     }
@@ -333,10 +371,19 @@ mod tests {
         let mut cal = standard();
         let cals = vec![cal.clone()];
         // Monday 8:00 to next Monday 8:00 = 5 days of 8 h
-        assert_eq!(working_minutes(&cals, &cal, at(1, 8), at(8, 8)), Some(2400.0));
-        assert_eq!(working_minutes(&cals, &cal, at(8, 8), at(1, 8)), Some(-2400.0));
+        assert_eq!(
+            working_minutes(&cals, &cal, at(1, 8), at(8, 8)),
+            Some(2400.0)
+        );
+        assert_eq!(
+            working_minutes(&cals, &cal, at(8, 8), at(1, 8)),
+            Some(-2400.0)
+        );
         // Friday 15:00 to Monday 10:00 = 2 h + 2 h
-        assert_eq!(working_minutes(&cals, &cal, at(5, 15), at(8, 10)), Some(240.0));
+        assert_eq!(
+            working_minutes(&cals, &cal, at(5, 15), at(8, 10)),
+            Some(240.0)
+        );
         cal.exceptions.push(CalendarException {
             name: None,
             from: at(2, 0),
@@ -346,10 +393,20 @@ mod tests {
             working: false,
             hours: Vec::new(),
         });
-        assert_eq!(working_minutes(&cals, &cal, at(1, 8), at(8, 8)), Some(1440.0));
+        assert_eq!(
+            working_minutes(&cals, &cal, at(1, 8), at(8, 8)),
+            Some(1440.0)
+        );
         // a derived calendar inherits its base's days
-        let derived = Calendar { uid: 2, base_uid: Some(1), ..Calendar::default() };
-        assert_eq!(working_minutes(&cals, &derived, at(1, 8), at(2, 8)), Some(480.0));
+        let derived = Calendar {
+            uid: 2,
+            base_uid: Some(1),
+            ..Calendar::default()
+        };
+        assert_eq!(
+            working_minutes(&cals, &derived, at(1, 8), at(2, 8)),
+            Some(480.0)
+        );
         // absurd spans give nothing rather than a long walk
         let far = DateTime::from_secs(at(1, 0).secs() + 86_400 * 50_000);
         assert_eq!(working_minutes(&cals, &cal, at(1, 0), far), None);
@@ -358,7 +415,11 @@ mod tests {
     #[test]
     fn slack_and_critical() {
         let cals = vec![standard()];
-        let ctx = Ctx { calendars: &cals, cal: cals.first(), factors: TimeFactors::default() };
+        let ctx = Ctx {
+            calendars: &cals,
+            cal: cals.first(),
+            factors: TimeFactors::default(),
+        };
         let mut t = Task {
             duration: Some(Duration::new(1.0, TimeUnit::Days)),
             early_start: Some(at(1, 8)),

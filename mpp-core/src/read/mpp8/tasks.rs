@@ -121,11 +121,7 @@ fn decode(
             .map(|v| Duration::from_tenths(f64::from(v), units, factors))
     };
     let bit = |off: usize, mask: u8| u8_at(rec, off).unwrap_or(0) & mask != 0;
-    let percent = |off: usize| {
-        u16_at(rec, off)
-            .filter(|&v| v <= 100)
-            .map(f64::from)
-    };
+    let percent = |off: usize| u16_at(rec, off).filter(|&v| v <= 100).map(f64::from);
     let accrual = |off: usize| u16_at(rec, off).filter(|v| (1..=3).contains(v));
     let mut t = Task {
         uid,
@@ -292,10 +288,7 @@ pub(super) fn ext_value(
         CustomKind::Start | CustomKind::Finish | CustomKind::Date => {
             ext.timestamp(k).map(FieldValue::Date)
         }
-        CustomKind::Number => ext
-            .f64(k)
-            .filter(|&v| v != 0.0)
-            .map(FieldValue::Number),
+        CustomKind::Number => ext.f64(k).filter(|&v| v != 0.0).map(FieldValue::Number),
         CustomKind::Cost => ext
             .u48(k)
             .filter(|&v| v != 0)
@@ -391,13 +384,24 @@ mod tests {
         assert_eq!(t.name.as_deref(), Some("Dig"));
         assert_eq!(t.outline_level, Some(2));
         assert!(t.milestone && !t.marked);
-        assert_eq!(t.duration.map(|d| (d.value, d.units)), Some((1.0, TimeUnit::Days)));
-        assert_eq!(t.start.map(|d| d.to_string()).as_deref(), Some("2018-10-18T08:00:00"));
+        assert_eq!(
+            t.duration.map(|d| (d.value, d.units)),
+            Some((1.0, TimeUnit::Days))
+        );
+        assert_eq!(
+            t.start.map(|d| d.to_string()).as_deref(),
+            Some("2018-10-18T08:00:00")
+        );
         assert_eq!(t.priority, Some(500));
         assert_eq!(t.percent_complete, Some(50.0));
         assert_eq!(t.work, Some(100.0));
         assert_eq!(t.notes.as_deref(), Some("Hello"));
-        let find = |id: u32| t.custom.iter().find(|v| v.field_id == TASK | id).map(|v| &v.value);
+        let find = |id: u32| {
+            t.custom
+                .iter()
+                .find(|v| v.field_id == TASK | id)
+                .map(|v| &v.value)
+        };
         assert_eq!(find(51), Some(&FieldValue::Text("T1".into())));
         assert_eq!(find(88), Some(&FieldValue::Number(1.5)));
         assert_eq!(find(74), Some(&FieldValue::Flag(true)));
