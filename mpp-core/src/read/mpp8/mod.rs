@@ -41,6 +41,21 @@ pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> R
     let props = Props::parse8(&raw);
     let mut props_out = properties::from_props(&props);
     properties::apply_summary(c, &mut props_out)?;
+    // Props8 keeps unset texts as empty strings.
+    for text in [
+        &mut props_out.company,
+        &mut props_out.manager,
+        &mut props_out.title,
+        &mut props_out.subject,
+        &mut props_out.author,
+        &mut props_out.keywords,
+        &mut props_out.comments,
+        &mut props_out.category,
+    ] {
+        if text.as_deref() == Some("") {
+            *text = None;
+        }
+    }
     let mut project = Project {
         properties: props_out,
         ..Project::default()

@@ -3,6 +3,7 @@
 //! variance. All are working time between two dates on the task's calendar,
 //! which in these files is always the project calendar.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use crate::model::{Calendar, DateTime, Duration, Project, Task, TimeFactors, TimeUnit};
@@ -10,6 +11,9 @@ use crate::model::{Calendar, DateTime, Duration, Project, Task, TimeFactors, Tim
 /// Longest span walked day by day (about 110 years); longer spans are
 /// corrupt dates and give no value.
 const MAX_DAYS: i64 = 40_000;
+/// Days walked for a whole project, so that many tasks with absurd dates
+/// cannot make reading slow; past it the derived values are left unset.
+const DAY_BUDGET: i64 = 5_000_000;
 
 /// Working periods of one date, as second ranges within the day.
 fn day_ranges(calendars: &[Calendar], cal: &Calendar, date: DateTime) -> Vec<(i64, i64)> {
@@ -62,17 +66,21 @@ fn day_ranges(calendars: &[Calendar], cal: &Calendar, date: DateTime) -> Vec<(i6
     Vec::new()
 }
 
-/// Working minutes from `a` to `b` on `cal` (negative when `b` is earlier).
+/// Working minutes from `a` to `b` on `cal` (negative when `b` is earlier),
+/// walking at most `budget` days.
 fn working_minutes(
     calendars: &[Calendar],
     cal: &Calendar,
     a: DateTime,
     b: DateTime,
+    budget: &Cell<i64>,
 ) -> Option<f64> {
     let (lo, hi, sign) = if a <= b { (a, b, 1.0) } else { (b, a, -1.0) };
-    if hi.days() - lo.days() > MAX_DAYS {
+    let span = hi.days() - lo.days() + 1;
+    if span > MAX_DAYS || span > budget.get() {
         return None;
     }
+    budget.set(budget.get() - span);
     let mut secs = 0i64;
     for day in lo.days()..=hi.days() {
         let midnight = DateTime::from_secs(day * 86_400);
@@ -105,6 +113,7 @@ struct Ctx<'a> {
     calendars: &'a [Calendar],
     cal: Option<&'a Calendar>,
     factors: TimeFactors,
+    budget: Cell<i64>,
 }
 
 impl Ctx<'_> {
@@ -119,7 +128,7 @@ impl Ctx<'_> {
         let minutes = if is_elapsed(units) {
             (b.secs() - a.secs()) as f64 / 60.0
         } else {
-            working_minutes(self.calendars, self.cal?, a, b)?
+            working_minutes(self.calendars, self.cal?, a, b, &self.budget)?
         };
         Some(Duration::from_tenths(minutes * 10.0, units, &self.factors))
     }
@@ -148,6 +157,7 @@ pub fn derive(project: &mut Project) {
             calendars: &calendars,
             cal,
             factors,
+            budget: Cell::new(DAY_BUDGET),
         };
         for t in &mut project.tasks {
             slack(&ctx, t, slack_limit);
@@ -208,7 +218,6 @@ fn slack(ctx: &Ctx<'_>, t: &mut Task, limit_days: f64) {
 /// Free slack: the least gap to a successor that has not finished (less
 /// the link's lag), else the total slack; never negative.
 fn free_slack(ctx: &Ctx<'_>, tasks: &mut [Task]) {
-    let index: HashMap<i32, usize> = tasks.iter().enumerate().map(|(i, t)| (t.uid, i)).collect();
     // successors[uid of predecessor] = (successor index, relation index)
     let mut successors: HashMap<i32, Vec<(usize, usize)>> = HashMap::new();
     for (si, t) in tasks.iter().enumerate() {
@@ -221,7 +230,7 @@ fn free_slack(ctx: &Ctx<'_>, tasks: &mut [Task]) {
     }
     let mut results = Vec::with_capacity(tasks.len());
     for t in tasks.iter() {
-        results.push(task_free_slack(ctx, tasks, &index, &successors, t));
+        results.push(task_free_slack(ctx, tasks, &successors, t));
     }
     for (t, fs) in tasks.iter_mut().zip(results) {
         t.free_slack = fs;
@@ -231,7 +240,6 @@ fn free_slack(ctx: &Ctx<'_>, tasks: &mut [Task]) {
 fn task_free_slack(
     ctx: &Ctx<'_>,
     tasks: &[Task],
-    index: &HashMap<i32, usize>,
     successors: &HashMap<i32, Vec<(usize, usize)>>,
     t: &Task,
 ) -> Option<Duration> {
@@ -274,7 +282,6 @@ fn task_free_slack(
         .into_iter()
         .min_by(|a, b| ctx.minutes(a).total_cmp(&ctx.minutes(b)))
         .or(t.total_slack)?;
-    let _ = index;
     Some(if best.value < 0.0 {
         Duration::new(
             0.0,
@@ -370,18 +377,19 @@ mod tests {
     fn working_time_skips_nights_weekends_and_exceptions() {
         let mut cal = standard();
         let cals = vec![cal.clone()];
+        let b = Cell::new(1000);
         // Monday 8:00 to next Monday 8:00 = 5 days of 8 h
         assert_eq!(
-            working_minutes(&cals, &cal, at(1, 8), at(8, 8)),
+            working_minutes(&cals, &cal, at(1, 8), at(8, 8), &b),
             Some(2400.0)
         );
         assert_eq!(
-            working_minutes(&cals, &cal, at(8, 8), at(1, 8)),
+            working_minutes(&cals, &cal, at(8, 8), at(1, 8), &b),
             Some(-2400.0)
         );
         // Friday 15:00 to Monday 10:00 = 2 h + 2 h
         assert_eq!(
-            working_minutes(&cals, &cal, at(5, 15), at(8, 10)),
+            working_minutes(&cals, &cal, at(5, 15), at(8, 10), &b),
             Some(240.0)
         );
         cal.exceptions.push(CalendarException {
@@ -394,7 +402,7 @@ mod tests {
             hours: Vec::new(),
         });
         assert_eq!(
-            working_minutes(&cals, &cal, at(1, 8), at(8, 8)),
+            working_minutes(&cals, &cal, at(1, 8), at(8, 8), &b),
             Some(1440.0)
         );
         // a derived calendar inherits its base's days
@@ -404,12 +412,18 @@ mod tests {
             ..Calendar::default()
         };
         assert_eq!(
-            working_minutes(&cals, &derived, at(1, 8), at(2, 8)),
+            working_minutes(&cals, &derived, at(1, 8), at(2, 8), &b),
             Some(480.0)
         );
         // absurd spans give nothing rather than a long walk
         let far = DateTime::from_secs(at(1, 0).secs() + 86_400 * 50_000);
-        assert_eq!(working_minutes(&cals, &cal, at(1, 0), far), None);
+        assert_eq!(working_minutes(&cals, &cal, at(1, 0), far, &b), None);
+        // so do spans past the project's day budget
+        let small = Cell::new(3);
+        assert_eq!(
+            working_minutes(&cals, &cal, at(1, 8), at(8, 8), &small),
+            None
+        );
     }
 
     #[test]
@@ -419,6 +433,7 @@ mod tests {
             calendars: &cals,
             cal: cals.first(),
             factors: TimeFactors::default(),
+            budget: Cell::new(1000),
         };
         let mut t = Task {
             duration: Some(Duration::new(1.0, TimeUnit::Days)),

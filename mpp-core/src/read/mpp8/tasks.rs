@@ -100,7 +100,10 @@ pub fn read(c: &mut Container<'_>, project: &mut Project) -> Result<()> {
         tasks.push(t);
     }
     tasks.sort_by_key(|t| t.id);
-    crate::read::tasks::build_outline(&mut tasks, !any_wbs);
+    // As with later versions, a lone task gets no outline number or WBS.
+    if tasks.len() > 1 {
+        crate::read::tasks::build_outline(&mut tasks, !any_wbs);
+    }
     project.tasks = tasks;
     Ok(())
 }
