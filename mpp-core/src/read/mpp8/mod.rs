@@ -10,12 +10,12 @@ mod resources;
 mod schedule;
 mod tasks;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::bytes::{i32_at, u16_at, u48_at, u8_at};
 use crate::container::{CompObj, Container};
 use crate::error::{Error, Result};
-use crate::model::{Assignment, Project, Relation, RelationType, TimeUnit};
+use crate::model::{Assignment, DateTime, Project, Relation, RelationType, TimeUnit};
 use crate::options::ReadOptions;
 use crate::raw::props::Props;
 
@@ -67,6 +67,7 @@ pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> R
     tasks::read(c, &mut project)?;
     read_relations(c, &mut project)?;
     read_assignments(c, &mut project)?;
+    // Slack, critical and variances are not stored in these files.
     schedule::derive(&mut project);
     Ok(project)
 }
@@ -101,44 +102,48 @@ fn read_relations(c: &mut Container<'_>, project: &mut Project) -> Result<()> {
         .map(|(i, t)| (t.uid, i))
         .collect();
     for rec in fixed.records() {
-        if i32_at(rec, 28) != Some(0) {
-            continue;
-        }
-        let (Some(pred), Some(succ)) = (i32_at(rec, 12), i32_at(rec, 16)) else {
+        let Some((succ, link)) = relation(rec) else {
             continue;
         };
-        if pred == succ || !index.contains_key(&pred) {
+        if !index.contains_key(&link.predecessor_uid) {
             continue;
         }
-        let Some(task) = index.get(&succ).and_then(|&i| project.tasks.get_mut(i)) else {
-            continue;
-        };
-        task.predecessors.push(Relation {
-            uid: i32_at(rec, 0),
-            predecessor_uid: pred,
-            kind: RelationType::from_code(u16_at(rec, 20).unwrap_or(1)),
-            lag_tenths: i32_at(rec, 24).unwrap_or(0),
-            lag_units: TimeUnit::from_code(u16_at(rec, 22).unwrap_or(7), TimeUnit::Days),
-        });
+        if let Some(task) = index.get(&succ).and_then(|&i| project.tasks.get_mut(i)) {
+            task.predecessors.push(link);
+        }
     }
     Ok(())
+}
+
+/// One live link record: (successor uid, link).
+fn relation(rec: &[u8]) -> Option<(i32, Relation)> {
+    if i32_at(rec, 28)? != 0 {
+        return None;
+    }
+    let (pred, succ) = (i32_at(rec, 12)?, i32_at(rec, 16)?);
+    if pred == succ {
+        return None;
+    }
+    let link = Relation {
+        uid: i32_at(rec, 0),
+        predecessor_uid: pred,
+        kind: RelationType::from_code(u16_at(rec, 20)?),
+        lag_tenths: i32_at(rec, 24)?,
+        lag_units: TimeUnit::from_code(u16_at(rec, 22)?, TimeUnit::Days),
+    };
+    Some((succ, link))
 }
 
 /// Assignments (`TBkndAssn`, 204- or 238-byte records).
 fn read_assignments(c: &mut Container<'_>, project: &mut Project) -> Result<()> {
     let (mut fixed, _) = storage(c, "TBkndAssn", ASSIGNMENT_SIZE)?;
-    let known = |rec: &[u8], p: &Project| {
-        let task = i32_at(rec, 16).and_then(|u| p.task(u));
-        let resource = i32_at(rec, 20).and_then(|u| p.resource(u));
-        task.is_some() || resource.is_some()
+    let task_uids: HashSet<i32> = project.tasks.iter().map(|t| t.uid).collect();
+    let resource_uids: HashSet<i32> = project.resources.iter().map(|r| r.uid).collect();
+    let known = |rec: &[u8]| {
+        i32_at(rec, 16).is_some_and(|u| task_uids.contains(&u))
+            || i32_at(rec, 20).is_some_and(|u| resource_uids.contains(&u))
     };
-    // The shorter size is right unless it leaves a remainder, or the stream
-    // also divides into long records and some short record names neither a
-    // known task nor a known resource.
-    let long = fixed.remainder() != 0
-        || (fixed.stream_len() % ASSIGNMENT_SIZE_LONG == 0
-            && !fixed.records().all(|r| known(r, project)));
-    if long {
+    if use_long_assignments(&fixed, known) {
         fixed = FixFix::new(fixed.into_data(), ASSIGNMENT_SIZE_LONG);
     }
     let mut out: Vec<Assignment> = Vec::new();
@@ -151,15 +156,15 @@ fn read_assignments(c: &mut Container<'_>, project: &mut Project) -> Result<()> 
         let (Some(task_uid), Some(resource_uid)) = (i32_at(rec, 16), i32_at(rec, 20)) else {
             continue;
         };
-        if project.task(task_uid).is_none() || project.resource(resource_uid).is_none() {
+        if !task_uids.contains(&task_uid) || !resource_uids.contains(&resource_uid) {
             continue;
         }
         let a = Assignment {
             uid: i32_at(rec, 0).unwrap_or(0),
             task_uid,
             resource_uid: Some(resource_uid),
-            start: crate::model::DateTime::from_timestamp(rec, 24),
-            finish: crate::model::DateTime::from_timestamp(rec, 28),
+            start: DateTime::from_timestamp(rec, 24),
+            finish: DateTime::from_timestamp(rec, 28),
             units: u16_at(rec, 80).map(|v| f64::from(v) / 10_000.0),
             work: work_at(rec, 84),
             overtime_work: work_at(rec, 90),
@@ -182,18 +187,69 @@ fn read_assignments(c: &mut Container<'_>, project: &mut Project) -> Result<()> 
         }
     }
     // Resources span their assignments.
+    let mut spans: HashMap<i32, (Option<DateTime>, Option<DateTime>)> = HashMap::new();
+    for a in &out {
+        let Some(r) = a.resource_uid else { continue };
+        let span = spans.entry(r).or_default();
+        span.0 = [span.0, a.start].into_iter().flatten().min();
+        span.1 = [span.1, a.finish].into_iter().flatten().max();
+    }
     for r in &mut project.resources {
-        let mine = || out.iter().filter(|a| a.resource_uid == Some(r.uid));
-        r.start = mine().filter_map(|a| a.start).min();
-        r.finish = mine().filter_map(|a| a.finish).max();
+        (r.start, r.finish) = spans.get(&r.uid).copied().unwrap_or_default();
     }
     project.assignments = out;
     Ok(())
 }
 
+/// The shorter assignment size is right unless it leaves a remainder, or the
+/// stream also divides into long records and some short record names
+/// neither a known task nor a known resource.
+fn use_long_assignments(short: &FixFix, known: impl Fn(&[u8]) -> bool) -> bool {
+    short.remainder() != 0
+        || (short.stream_len() % ASSIGNMENT_SIZE_LONG == 0 && !short.records().all(known))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_records() {
+        let mut rec = vec![0u8; RELATION_SIZE];
+        rec[0..4].copy_from_slice(&9i32.to_le_bytes());
+        rec[12..16].copy_from_slice(&1i32.to_le_bytes());
+        rec[16..20].copy_from_slice(&2i32.to_le_bytes());
+        rec[20..22].copy_from_slice(&3u16.to_le_bytes());
+        rec[22..24].copy_from_slice(&5u16.to_le_bytes());
+        rec[24..28].copy_from_slice(&600i32.to_le_bytes());
+        let (succ, link) = relation(&rec).unwrap();
+        assert_eq!(succ, 2);
+        assert_eq!(link.uid, Some(9));
+        assert_eq!(link.predecessor_uid, 1);
+        assert_eq!(link.kind, RelationType::StartStart);
+        assert_eq!((link.lag_tenths, link.lag_units), (600, TimeUnit::Hours));
+        // a non-zero word at 28 marks a dead link; a self link is dropped
+        rec[28] = 1;
+        assert!(relation(&rec).is_none());
+        rec[28] = 0;
+        rec[16..20].copy_from_slice(&1i32.to_le_bytes());
+        assert!(relation(&rec).is_none());
+        assert!(relation(&rec[..20]).is_none());
+    }
+
+    #[test]
+    fn assignment_record_size_choice() {
+        // 204 * 5 = 1020 divides only by the short size
+        let short = FixFix::new(vec![0u8; 204 * 5], ASSIGNMENT_SIZE);
+        assert!(!use_long_assignments(&short, |_| false));
+        // 238 * 5 = 1190 leaves a remainder for 204
+        let long = FixFix::new(vec![0u8; 238 * 5], ASSIGNMENT_SIZE);
+        assert!(use_long_assignments(&long, |_| true));
+        // 204 * 7 = 238 * 6: both divide, and unknown references decide
+        let both = FixFix::new(vec![0u8; 204 * 7], ASSIGNMENT_SIZE);
+        assert!(use_long_assignments(&both, |_| false));
+        assert!(!use_long_assignments(&both, |_| true));
+    }
 
     #[test]
     fn six_byte_amounts() {
