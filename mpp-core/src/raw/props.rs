@@ -53,11 +53,14 @@ impl Props {
             ) else {
                 break;
             };
+            // The third key byte is a type hint: 64 = the size is in the
+            // first word. A last word of 65536 means a 4-byte value whatever
+            // the hint (checked on the project Props of the corpus files).
             let hint = (key >> 16) & 0xFF;
-            let size = if hint == 64 {
-                a1
-            } else if a5 == 65536 {
+            let size = if a5 == 65536 {
                 4
+            } else if hint == 64 {
+                a1
             } else {
                 a5
             };
@@ -222,6 +225,36 @@ pub(crate) mod tests {
         d[4] = 0xFF;
         d[5] = 0xFF;
         let _ = Props::parse_block(&d);
+    }
+
+    #[test]
+    fn props8_sizes_follow_the_hint_and_the_65536_marker() {
+        let mut d = vec![0u8; 16];
+        d[12] = 3;
+        // key hint 0x40 with last word 65536: a 4-byte value, not `a1` bytes
+        for w in [96u32, 0x0240_03E8, 65536] {
+            d.extend_from_slice(&w.to_le_bytes());
+        }
+        d.extend_from_slice(&7u32.to_le_bytes());
+        // hint 0x40: the size is the first word (odd: one pad byte follows)
+        for w in [3u32, 0x0240_0008, 0] {
+            d.extend_from_slice(&w.to_le_bytes());
+        }
+        d.extend_from_slice(&[1, 2, 3, 0]);
+        // other hints: the size is the last word
+        for w in [0u32, 0x0200_0001, 2] {
+            d.extend_from_slice(&w.to_le_bytes());
+        }
+        d.extend_from_slice(&[9, 8]);
+        let p = Props::parse8(&d);
+        assert_eq!(p.i32(0x0240_03E8), Some(7));
+        assert_eq!(p.get(0x0240_0008), Some(&[1u8, 2, 3][..]));
+        assert_eq!(p.get(0x0200_0001), Some(&[9u8, 8][..]));
+        // a zero size stops the walk
+        let mut z = d.clone();
+        z[12] = 4;
+        z.extend_from_slice(&[0u8; 12]);
+        assert_eq!(Props::parse8(&z).get(0x0200_0001), Some(&[9u8, 8][..]));
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod blocks;
 mod calendars;
 mod custom;
 mod mpp14;
+mod mpp8;
 mod notes;
 mod properties;
 mod relations;
@@ -49,11 +50,7 @@ pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
         FileFormat::Mpp14 | FileFormat::Mpp12 | FileFormat::Mpp9 => {
             mpp14::read(&mut c, &compobj, format, opts)?
         }
-        FileFormat::Mpp8 => {
-            return Err(Error::UnsupportedVersion(
-                "MPP8 (Project 98) is not supported yet".into(),
-            ))
-        }
+        FileFormat::Mpp8 => mpp8::read(&mut c, &compobj, opts)?,
     };
     project.properties.file_format = Some(format);
     project.properties.application = Some(compobj.application_name.clone());

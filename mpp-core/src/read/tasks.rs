@@ -602,7 +602,7 @@ fn renumber(tasks: &mut [Task], order: &[(f64, i32)], null_order: &BTreeMap<i32,
 
 /// Parents, outline numbers, WBS and summary flags from the outline levels in
 /// ID order (blank rows sit at the top level and count there).
-fn build_outline(tasks: &mut [Task], generate_all_wbs: bool) {
+pub(super) fn build_outline(tasks: &mut [Task], generate_all_wbs: bool) {
     let n = tasks.len();
     let mut parent: Vec<Option<usize>> = vec![None; n];
     let mut child_count: Vec<usize> = vec![0; n];
