@@ -195,22 +195,18 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, project: &mut Project) -> Result<(
         .iter()
         .map(|c| (c.uid, c.name.is_some() && !derived.contains(&c.uid)))
         .collect();
-    let mut dropped: HashSet<i32> = HashSet::new();
-    for &(uid, base) in &pending {
-        if named.get(&base).copied().unwrap_or(false) {
-            if let Some(cal) = calendars.iter_mut().find(|c| c.uid == uid) {
+    let bases: HashMap<i32, i32> = pending.iter().copied().collect();
+    let owners: HashMap<i32, i32> = resource_map.iter().map(|(&r, &c)| (c, r)).collect();
+    calendars.retain_mut(|cal| {
+        cal.resource_uid = owners.get(&cal.uid).copied();
+        match bases.get(&cal.uid) {
+            None => true,
+            Some(&base) => {
                 cal.base_uid = Some(base);
+                named.get(&base).copied().unwrap_or(false)
             }
-        } else {
-            dropped.insert(uid);
         }
-    }
-    calendars.retain(|c| !dropped.contains(&c.uid));
-    for (&resource, &uid) in &resource_map {
-        if let Some(cal) = calendars.iter_mut().find(|c| c.uid == uid) {
-            cal.resource_uid = Some(resource);
-        }
-    }
+    });
 
     project.calendars = calendars;
     let default_uid = find_default(project);
@@ -301,34 +297,39 @@ pub fn post_process(project: &mut Project) {
         r.calendar_uid = owner.get(&r.uid).copied();
     }
 
-    // 2. Unused derived calendars.
+    // 2. Unused derived calendars, in order; removing one turns the
+    // calendars derived from it into base calendars.
     let used: HashSet<i32> = project
         .resources
         .iter()
         .filter_map(|r| r.calendar_uid)
         .collect();
-    let mut i = 0;
-    while i < project.calendars.len() {
-        let Some(cal) = project.calendars.get(i) else {
-            break;
-        };
-        if cal.base_uid.is_some() && !used.contains(&cal.uid) {
-            let uid = cal.uid;
-            project.calendars.remove(i);
-            for other in &mut project.calendars {
-                if other.base_uid == Some(uid) {
-                    other.base_uid = None;
-                }
-            }
-        } else {
-            i += 1;
+    let mut removed: HashSet<i32> = HashSet::new();
+    for cal in &project.calendars {
+        let derived = cal.base_uid.is_some_and(|b| !removed.contains(&b));
+        if derived && !used.contains(&cal.uid) {
+            removed.insert(cal.uid);
         }
     }
+    project.calendars.retain_mut(|cal| {
+        if cal.base_uid.is_some_and(|b| removed.contains(&b)) {
+            cal.base_uid = None;
+        }
+        !removed.contains(&cal.uid)
+    });
 
     // 3. Names.
+    let index: HashMap<i32, usize> = project
+        .calendars
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.uid, i))
+        .collect();
     for r in &project.resources {
-        let Some(uid) = r.calendar_uid else { continue };
-        if let Some(cal) = project.calendars.iter_mut().find(|c| c.uid == uid) {
+        let Some(i) = r.calendar_uid.and_then(|uid| index.get(&uid)) else {
+            continue;
+        };
+        if let Some(cal) = project.calendars.get_mut(*i) {
             if cal.name.as_deref().is_none_or(str::is_empty) {
                 let name = r
                     .name
