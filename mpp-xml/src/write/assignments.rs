@@ -90,10 +90,12 @@ fn write_assignment<W: Write>(
     x.opt("CostRateTable", a.cost_rate_table.filter(|&t| t != 0))?;
     // Variances against baseline 0; MPP files always carry a (maybe zero) baseline.
     let b0 = baseline(&a.baselines, 0);
-    let cost_var = a
-        .cost_variance
-        .unwrap_or_else(|| a.cost.unwrap_or(0.0) - b0.and_then(|b| b.cost).unwrap_or(0.0));
-    x.opt("CostVariance", money_opt(Some(cost_var)))?;
+    // Project 98 files carry no assignment baseline: no variance without one.
+    let implicit = b0.is_some() || p.properties.file_format != Some(mpp_core::FileFormat::Mpp8);
+    let cost_var = a.cost_variance.or_else(|| {
+        implicit.then(|| a.cost.unwrap_or(0.0) - b0.and_then(|b| b.cost).unwrap_or(0.0))
+    });
+    x.opt("CostVariance", money_opt(cost_var))?;
     let cv = a.bcwp.unwrap_or(0.0) - a.acwp.unwrap_or(0.0);
     x.opt("CV", money_opt(Some(cv)))?;
     x.opt("Delay", tenths_opt(a.delay.as_ref()))?;
@@ -107,10 +109,10 @@ fn write_assignment<W: Write>(
         x.opt("HyperlinkAddress", h.address.as_ref())?;
         x.opt("HyperlinkSubAddress", h.sub_address.as_ref())?;
     }
-    let wv = a
-        .work_variance
-        .unwrap_or_else(|| a.work.unwrap_or(0.0) - b0.and_then(|b| b.work).unwrap_or(0.0));
-    x.opt("WorkVariance", work_variance(Some(wv)))?;
+    let wv = a.work_variance.or_else(|| {
+        implicit.then(|| a.work.unwrap_or(0.0) - b0.and_then(|b| b.work).unwrap_or(0.0))
+    });
+    x.opt("WorkVariance", work_variance(wv))?;
     // MPP files have no variable rate units: rates are always fixed.
     x.elem("HasFixedRateUnits", "1")?;
     let material = resource.is_some_and(|r| r.resource_type == ResourceType::Material);
@@ -294,6 +296,30 @@ mod tests {
         );
         // The duplicate (same task and resource) is dropped.
         assert_eq!(doc.matches("<Assignment>").count(), 1);
+    }
+
+    #[test]
+    fn project_98_assignments_have_no_implicit_baseline() {
+        let mut p = Project {
+            tasks: vec![Task {
+                uid: 1,
+                ..Task::default()
+            }],
+            assignments: vec![Assignment {
+                task_uid: 1,
+                resource_uid: Some(1),
+                work: Some(8.0),
+                cost: Some(10.0),
+                ..Assignment::default()
+            }],
+            ..Project::default()
+        };
+        let doc = render(&p);
+        assert!(doc.contains("<CostVariance>1000</CostVariance>"));
+        assert!(doc.contains("<WorkVariance>480000.0</WorkVariance>"));
+        p.properties.file_format = Some(mpp_core::FileFormat::Mpp8);
+        let doc = render(&p);
+        assert!(!doc.contains("Variance>"));
     }
 
     #[test]
