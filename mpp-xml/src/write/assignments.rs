@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use mpp_core::{Assignment, Duration, ResourceType, Task};
+use mpp_core::{Assignment, Duration, Resource, ResourceType, Task};
 
 use super::{baseline, custom, Ctx, Xml};
 use crate::format::{
@@ -18,6 +18,7 @@ const NULL_RESOURCE: i32 = -65535;
 pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let p = ctx.p;
     let tasks: HashMap<i32, &Task> = p.tasks.iter().map(|t| (t.uid, t)).collect();
+    let resources: HashMap<i32, &Resource> = p.resources.iter().map(|r| (r.uid, r)).collect();
     let assigned: HashSet<i32> = p.assignments.iter().map(|a| a.task_uid).collect();
     let placeholders: Vec<&Task> = p
         .tasks
@@ -32,7 +33,8 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let mut seen = HashSet::new();
     for a in &p.assignments {
         if seen.insert((a.task_uid, a.resource_uid)) {
-            write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied())?;
+            let resource = a.resource_uid.and_then(|uid| resources.get(&uid).copied());
+            write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
         }
     }
     let mut next_uid = p
@@ -53,9 +55,9 @@ fn write_assignment<W: Write>(
     ctx: &Ctx,
     a: &Assignment,
     task: Option<&Task>,
+    resource: Option<&Resource>,
 ) -> io::Result<()> {
     let p = ctx.p;
-    let resource = a.resource_uid.and_then(|uid| p.resource(uid));
     x.open("Assignment")?;
     x.elem("UID", &a.uid.to_string())?;
     x.opt("GUID", a.guid)?;
@@ -225,7 +227,7 @@ fn write_baselines<W: Write>(x: &mut Xml<W>, a: &Assignment) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use mpp_core::{Baseline, DateTime, Project, Resource, TimeUnit};
+    use mpp_core::{Baseline, DateTime, Project, TimeUnit};
 
     use super::super::test_util::{render, section};
     use super::*;
