@@ -9,8 +9,9 @@
 use std::path::{Path, PathBuf};
 
 use mpp_core::{
-    Assignment, Availability, Baseline, CostRate, DateTime, Duration, Guid, Hyperlink, Project,
-    Relation, RelationType, Resource, ResourceType, Task, TimeFactors, TimeOfDay, TimeUnit,
+    Assignment, Availability, Baseline, Calendar, CalendarDay, CalendarException, CostRate,
+    DateTime, Duration, Guid, Hyperlink, Project, Recurrence, Relation, RelationType, Resource,
+    ResourceType, Task, TimeFactors, TimeOfDay, TimeUnit, WorkWeek, WorkingTime,
 };
 use quick_xml::events::Event;
 
@@ -150,6 +151,80 @@ fn baselines(n: &Node, f: &TimeFactors, cost_in_cents: bool) -> Vec<Baseline> {
         .collect()
 }
 
+fn working_times(n: &Node) -> Vec<WorkingTime> {
+    let t = |s: Option<String>| {
+        s.and_then(|s| DateTime::parse_iso(&format!("2000-01-01T{s}")))
+            .map(|d| d.time_of_day() as u32)
+    };
+    n.child("WorkingTimes")
+        .into_iter()
+        .flat_map(|w| w.all("WorkingTime"))
+        .filter_map(|w| {
+            let from = t(w.s("FromTime"))?;
+            let to = t(w.s("ToTime"))?;
+            Some(WorkingTime {
+                from: TimeOfDay(from),
+                to: TimeOfDay(if to == 0 { 86_400 } else { to }),
+            })
+        })
+        .collect()
+}
+
+fn week(n: Option<&Node>) -> [Option<CalendarDay>; 7] {
+    let mut days: [Option<CalendarDay>; 7] = Default::default();
+    for d in n.into_iter().flat_map(|n| n.all("WeekDay")) {
+        let kind = d.i("DayType").unwrap_or(0);
+        if (1..=7).contains(&kind) {
+            days[kind as usize - 1] = Some(CalendarDay {
+                working: d.b("DayWorking"),
+                hours: working_times(d),
+            });
+        }
+    }
+    days
+}
+
+/// A calendar; exceptions come from the expanded legacy entries (DayType 0).
+fn calendar(c: &Node) -> Calendar {
+    let exceptions = c
+        .child("WeekDays")
+        .into_iter()
+        .flat_map(|n| n.all("WeekDay"))
+        .filter(|d| d.i("DayType") == Some(0))
+        .filter_map(|d| {
+            let period = d.child("TimePeriod")?;
+            Some(CalendarException {
+                name: None,
+                from: period.d("FromDate")?.midnight(),
+                to: period.d("ToDate")?.midnight(),
+                occurrences: None,
+                recurrence: Recurrence::Daily,
+                working: d.b("DayWorking"),
+                hours: working_times(d),
+            })
+        })
+        .collect();
+    Calendar {
+        uid: c.i("UID").unwrap_or(0) as i32,
+        name: c.s("Name"),
+        base_uid: c.i("BaseCalendarUID").filter(|&b| b >= 0).map(|b| b as i32),
+        days: week(c.child("WeekDays")),
+        exceptions,
+        work_weeks: c
+            .child("WorkWeeks")
+            .into_iter()
+            .flat_map(|n| n.all("WorkWeek"))
+            .map(|w| WorkWeek {
+                name: w.s("Name"),
+                from: w.child("TimePeriod").and_then(|t| t.d("FromDate")),
+                to: w.child("TimePeriod").and_then(|t| t.d("ToDate")),
+                days: week(w.child("WeekDays")),
+            })
+            .collect(),
+        ..Calendar::default()
+    }
+}
+
 fn load(root: &Node) -> Project {
     let mut p = Project::default();
     let pr = &mut p.properties;
@@ -201,6 +276,12 @@ fn load(root: &Node) -> Project {
     pr.new_tasks_are_manual = root.b("NewTasksAreManual");
     pr.baseline_calendar_name = root.s("BaselineCalendar");
     let f = pr.factors;
+    p.calendars = root
+        .child("Calendars")
+        .into_iter()
+        .flat_map(|n| n.all("Calendar"))
+        .map(calendar)
+        .collect();
 
     for t in root.child("Tasks").into_iter().flat_map(|n| n.all("Task")) {
         let fmt = t.i("DurationFormat");
@@ -243,8 +324,9 @@ fn load(root: &Node) -> Project {
             early_finish: t.d("EarlyFinish"),
             late_start: t.d("LateStart"),
             late_finish: t.d("LateFinish"),
-            start_variance: tenths(t, "StartVariance"),
-            finish_variance: tenths(t, "FinishVariance"),
+            // Left for the writer to compute on the calendars.
+            start_variance: None,
+            finish_variance: None,
             free_slack: tenths(t, "FreeSlack"),
             // Left for the writer to compute from start/finish slack.
             total_slack: None,
@@ -482,7 +564,7 @@ fn load(root: &Node) -> Project {
             cost_rate_table: a.i("CostRateTable").map(|v| v as u16),
             delay: tenths(a, "Delay"),
             finish: a.d("Finish"),
-            finish_variance: tenths(a, "FinishVariance"),
+            finish_variance: None,
             hyperlink: hyperlink(a),
             leveling_delay: tenths(a, "LevelingDelay"),
             notes: a.s("Notes"),
@@ -496,7 +578,7 @@ fn load(root: &Node) -> Project {
             start: a.d("Start"),
             stop: a.d("Stop"),
             resume: a.d("Resume"),
-            start_variance: tenths(a, "StartVariance"),
+            start_variance: None,
             units: a.f("Units"),
             work: a.hours("Work"),
             work_contour: a.i("WorkContour").map(|v| v as u16),
