@@ -20,6 +20,9 @@ type Ranges = Vec<(i64, i64)>;
 /// Base calendars are followed at most this deep (guards against cycles).
 const MAX_DEPTH: usize = 8;
 
+/// Longest span walked day by day (about 200 years).
+const MAX_SPAN_DAYS: i64 = 73_000;
+
 impl<'a> WorkTime<'a> {
     pub fn new(p: &'a Project) -> Self {
         WorkTime {
@@ -41,6 +44,10 @@ impl<'a> WorkTime<'a> {
         let (Some(from), Some(to)) = (from, to) else {
             return Some(Duration::new(0.0, units));
         };
+        // A day-by-day walk over centuries would only come from damaged dates.
+        if (to.days() - from.days()).abs() > MAX_SPAN_DAYS {
+            return None;
+        }
         let minutes = if is_elapsed(units) {
             ((to.secs() - from.secs()) / 60) as f64
         } else {
@@ -299,6 +306,8 @@ mod tests {
             Some(0.0)
         );
         assert!(w.variance(9, at(4, 8), at(5, 8), TimeUnit::Days).is_none());
+        let far = DateTime::new(2400, 1, 1, 0, 0, 0);
+        assert!(w.variance(1, at(4, 8), far, TimeUnit::Days).is_none());
     }
 
     #[test]
