@@ -18,19 +18,11 @@ pub fn write_definitions<W: Write>(_x: &mut Xml<W>, _p: &Project) -> io::Result<
 }
 
 /// `<ExtendedAttribute>` elements of one task, resource or assignment.
-pub fn write_values<W: Write>(
-    _x: &mut Xml<W>,
-    _p: &Project,
-    _values: &[CustomValue],
-) -> io::Result<()> {
+pub fn write_values<W: Write>(_x: &mut Xml<W>, _p: &Project, _values: &[CustomValue]) -> io::Result<()> {
     Ok(())
 }
 
 /// `<OutlineCode>` elements of one task or resource (after its baselines).
-pub fn write_outline_code_values<W: Write>(
-    _x: &mut Xml<W>,
-    _p: &Project,
-    _values: &[CustomValue],
-) -> io::Result<()> {
+pub fn write_outline_code_values<W: Write>(_x: &mut Xml<W>, _p: &Project, _values: &[CustomValue]) -> io::Result<()> {
     Ok(())
 }
