@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use mpp_core::{Assignment, Duration, ResourceType, Task};
+use mpp_core::{Assignment, Duration, Resource, ResourceType, Task};
 
 use super::{baseline, custom, Ctx, Xml};
 use crate::format::{
@@ -18,6 +18,7 @@ const NULL_RESOURCE: i32 = -65535;
 pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let p = ctx.p;
     let tasks: HashMap<i32, &Task> = p.tasks.iter().map(|t| (t.uid, t)).collect();
+    let resources: HashMap<i32, &Resource> = p.resources.iter().map(|r| (r.uid, r)).collect();
     let assigned: HashSet<i32> = p.assignments.iter().map(|a| a.task_uid).collect();
     let placeholders: Vec<&Task> = p
         .tasks
@@ -32,7 +33,8 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let mut seen = HashSet::new();
     for a in &p.assignments {
         if seen.insert((a.task_uid, a.resource_uid)) {
-            write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied())?;
+            let resource = a.resource_uid.and_then(|uid| resources.get(&uid).copied());
+            write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
         }
     }
     let mut next_uid = p
@@ -53,9 +55,9 @@ fn write_assignment<W: Write>(
     ctx: &Ctx,
     a: &Assignment,
     task: Option<&Task>,
+    resource: Option<&Resource>,
 ) -> io::Result<()> {
     let p = ctx.p;
-    let resource = a.resource_uid.and_then(|uid| p.resource(uid));
     x.open("Assignment")?;
     x.elem("UID", &a.uid.to_string())?;
     x.opt("GUID", a.guid)?;
@@ -90,10 +92,12 @@ fn write_assignment<W: Write>(
     x.opt("CostRateTable", a.cost_rate_table.filter(|&t| t != 0))?;
     // Variances against baseline 0; MPP files always carry a (maybe zero) baseline.
     let b0 = baseline(&a.baselines, 0);
-    let cost_var = a
-        .cost_variance
-        .unwrap_or_else(|| a.cost.unwrap_or(0.0) - b0.and_then(|b| b.cost).unwrap_or(0.0));
-    x.opt("CostVariance", money_opt(Some(cost_var)))?;
+    // Project 98 files carry no assignment baseline: no variance without one.
+    let implicit = b0.is_some() || p.properties.file_format != Some(mpp_core::FileFormat::Mpp8);
+    let cost_var = a.cost_variance.or_else(|| {
+        implicit.then(|| a.cost.unwrap_or(0.0) - b0.and_then(|b| b.cost).unwrap_or(0.0))
+    });
+    x.opt("CostVariance", money_opt(cost_var))?;
     let cv = a.bcwp.unwrap_or(0.0) - a.acwp.unwrap_or(0.0);
     x.opt("CV", money_opt(Some(cv)))?;
     x.opt("Delay", tenths_opt(a.delay.as_ref()))?;
@@ -101,16 +105,31 @@ fn write_assignment<W: Write>(
         "Finish",
         a.finish.or_else(|| task.and_then(|t| t.finish)).map(date),
     )?;
-    x.opt("FinishVariance", tenths_opt(a.finish_variance.as_ref()))?;
+    // Variances on the resource's calendar (work resources honouring it),
+    // else the task's, else the project's.
+    let resource_cal = resource
+        .filter(|r| r.resource_type == ResourceType::Work)
+        .filter(|_| !task.is_some_and(|t| t.ignore_resource_calendar))
+        .and_then(|r| r.calendar_uid);
+    let cal = resource_cal
+        .or_else(|| task.and_then(|t| t.calendar_uid))
+        .unwrap_or(ctx.default_calendar);
+    let start = a.start.or_else(|| task.and_then(|t| t.start));
+    let finish = a.finish.or_else(|| task.and_then(|t| t.finish));
+    let fv = a.finish_variance.or_else(|| {
+        ctx.work
+            .variance(cal, b0.and_then(|b| b.finish), finish, ctx.default_units)
+    });
+    x.opt("FinishVariance", tenths_opt(fv.as_ref()))?;
     if let Some(h) = &a.hyperlink {
         x.opt("Hyperlink", h.text.as_ref())?;
         x.opt("HyperlinkAddress", h.address.as_ref())?;
         x.opt("HyperlinkSubAddress", h.sub_address.as_ref())?;
     }
-    let wv = a
-        .work_variance
-        .unwrap_or_else(|| a.work.unwrap_or(0.0) - b0.and_then(|b| b.work).unwrap_or(0.0));
-    x.opt("WorkVariance", work_variance(Some(wv)))?;
+    let wv = a.work_variance.or_else(|| {
+        implicit.then(|| a.work.unwrap_or(0.0) - b0.and_then(|b| b.work).unwrap_or(0.0))
+    });
+    x.opt("WorkVariance", work_variance(wv))?;
     // MPP files have no variable rate units: rates are always fixed.
     x.elem("HasFixedRateUnits", "1")?;
     let material = resource.is_some_and(|r| r.resource_type == ResourceType::Material);
@@ -136,7 +155,11 @@ fn write_assignment<W: Write>(
     )?;
     x.opt("Stop", a.stop.map(date))?;
     x.opt("Resume", a.resume.map(date))?;
-    x.opt("StartVariance", tenths_opt(a.start_variance.as_ref()))?;
+    let sv_time = a.start_variance.or_else(|| {
+        ctx.work
+            .variance(cal, b0.and_then(|b| b.start), start, ctx.default_units)
+    });
+    x.opt("StartVariance", tenths_opt(sv_time.as_ref()))?;
     let sv = a.bcwp.zip(a.bcws).map(|(p, s)| p - s);
     x.opt("SV", money_opt(sv))?;
     x.elem("Units", &units(a.units))?;
@@ -223,7 +246,7 @@ fn write_baselines<W: Write>(x: &mut Xml<W>, a: &Assignment) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use mpp_core::{Baseline, DateTime, Project, Resource, TimeUnit};
+    use mpp_core::{Baseline, DateTime, Project, TimeUnit};
 
     use super::super::test_util::{render, section};
     use super::*;
@@ -294,6 +317,30 @@ mod tests {
         );
         // The duplicate (same task and resource) is dropped.
         assert_eq!(doc.matches("<Assignment>").count(), 1);
+    }
+
+    #[test]
+    fn project_98_assignments_have_no_implicit_baseline() {
+        let mut p = Project {
+            tasks: vec![Task {
+                uid: 1,
+                ..Task::default()
+            }],
+            assignments: vec![Assignment {
+                task_uid: 1,
+                resource_uid: Some(1),
+                work: Some(8.0),
+                cost: Some(10.0),
+                ..Assignment::default()
+            }],
+            ..Project::default()
+        };
+        let doc = render(&p);
+        assert!(doc.contains("<CostVariance>1000</CostVariance>"));
+        assert!(doc.contains("<WorkVariance>480000.0</WorkVariance>"));
+        p.properties.file_format = Some(mpp_core::FileFormat::Mpp8);
+        let doc = render(&p);
+        assert!(!doc.contains("Variance>"));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::io::{self, Write};
 
-use mpp_core::{Duration, Relation, Task, TimeFactors, TimeUnit};
+use mpp_core::{DateTime, Duration, Relation, Task, TimeFactors, TimeUnit};
 
 use super::{baseline, custom, strip_control, Ctx, Xml};
 use crate::format::{
@@ -20,6 +20,13 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let mut order: Vec<&Task> = p.tasks.iter().collect();
     order.sort_by_key(|t| t.id);
     let parents: HashSet<i32> = p.tasks.iter().filter_map(|t| t.parent).collect();
+    // Predecessors in another project (external tasks) are cross-project links.
+    let external: HashSet<i32> = p
+        .tasks
+        .iter()
+        .filter(|t| t.external_task)
+        .map(|t| t.uid)
+        .collect();
     x.open("Tasks")?;
     let mut offset = 0;
     for t in order {
@@ -28,7 +35,7 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
             continue;
         }
         let summary = t.summary || parents.contains(&t.uid);
-        write_task(x, ctx, t, t.id - offset, summary)?;
+        write_task(x, ctx, t, t.id - offset, summary, &external)?;
     }
     x.close("Tasks")
 }
@@ -39,6 +46,7 @@ fn write_task<W: Write>(
     t: &Task,
     id: i32,
     summary: bool,
+    external: &HashSet<i32>,
 ) -> io::Result<()> {
     let f = &ctx.f;
     let p = ctx.p;
@@ -93,9 +101,20 @@ fn write_task<W: Write>(
     x.opt("EarlyFinish", t.early_finish.map(date))?;
     x.opt("LateStart", t.late_start.map(date))?;
     x.opt("LateFinish", t.late_finish.map(date))?;
-    x.opt("StartVariance", tenths_opt(t.start_variance.as_ref()))?;
-    x.opt("FinishVariance", tenths_opt(t.finish_variance.as_ref()))?;
     let b0 = baseline(&t.baselines, 0);
+    // Variances: working time from the baseline date on the task's calendar.
+    let cal = t.calendar_uid.unwrap_or(ctx.default_calendar);
+    let variance = |base: Option<DateTime>, current: Option<DateTime>| {
+        ctx.work.variance(cal, base, current, ctx.default_units)
+    };
+    let sv = t
+        .start_variance
+        .or_else(|| variance(b0.and_then(|b| b.start), t.start));
+    let fv = t
+        .finish_variance
+        .or_else(|| variance(b0.and_then(|b| b.finish), t.finish));
+    x.opt("StartVariance", tenths_opt(sv.as_ref()))?;
+    x.opt("FinishVariance", tenths_opt(fv.as_ref()))?;
     let wv = t.work_variance.or_else(|| {
         // MPP files always carry a (possibly zero) baseline work, so the
         // variance is work minus that.
@@ -179,7 +198,7 @@ fn write_task<W: Write>(
         &t.earned_value_method.unwrap_or(0).to_string(),
     )?;
     for rel in &t.predecessors {
-        write_link(x, ctx, rel)?;
+        write_link(x, ctx, rel, external.contains(&rel.predecessor_uid))?;
     }
     custom::write_values(x, p, &t.custom)?;
     write_baselines(x, ctx, t)?;
@@ -212,15 +231,16 @@ fn constraint_type(code: u16) -> u16 {
     }
 }
 
-fn write_link<W: Write>(x: &mut Xml<W>, ctx: &Ctx, rel: &Relation) -> io::Result<()> {
-    let pred = ctx.p.task(rel.predecessor_uid);
+fn write_link<W: Write>(
+    x: &mut Xml<W>,
+    ctx: &Ctx,
+    rel: &Relation,
+    cross_project: bool,
+) -> io::Result<()> {
     x.open("PredecessorLink")?;
     x.elem("PredecessorUID", &rel.predecessor_uid.to_string())?;
     x.elem("Type", &rel.kind.code().to_string())?;
-    x.elem(
-        "CrossProject",
-        bool01(pred.is_some_and(|t| t.external_task)),
-    )?;
+    x.elem("CrossProject", bool01(cross_project))?;
     x.elem(
         "LinkLag",
         &link_lag(rel.lag_tenths, rel.lag_units, &ctx.f).to_string(),
