@@ -331,9 +331,11 @@ fn decode(ctx: &Ctx, f: &Fields<'_>, factors: &TimeFactors, default_units: TimeU
             .time_unit(tf::MANUAL_DURATION_UNITS, default_units)
             .unwrap_or(units);
         t.manual_duration = f.duration(tf::MANUAL_DURATION, mu, factors);
-        t.start_text = f.string(tf::START_TEXT);
-        t.finish_text = f.string(tf::FINISH_TEXT);
-        t.duration_text = f.string(tf::DURATION_TEXT);
+        // An empty typed text still counts: it marks a manual field as entered.
+        let text = |index: u32| f.raw(index).and_then(|b| utf16_at(b, 0));
+        t.start_text = text(tf::START_TEXT);
+        t.finish_text = text(tf::FINISH_TEXT);
+        t.duration_text = text(tf::DURATION_TEXT);
     }
     t.start = scheduled_start;
     t.finish = scheduled_finish;
