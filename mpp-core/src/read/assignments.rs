@@ -18,7 +18,8 @@ use crate::container::{Container, FileFormat};
 use crate::error::Result;
 use crate::fields::{assignment as af, ASSIGNMENT};
 use crate::model::{
-    Assignment, Baseline, DateTime, Duration, Project, Resource, ResourceType, Task, TimeUnit,
+    Assignment, Baseline, Calendar, DateTime, Duration, Project, Resource, ResourceType, Task,
+    TimeUnit,
 };
 use crate::raw::fixed::{unmask, FixedData, FixedMeta};
 use crate::raw::var::VarData;
@@ -164,6 +165,15 @@ pub fn read(
                 let code = crate::bytes::u16_at(blob, 28).unwrap_or(0);
                 a.work_contour = Some(if code <= 8 { code } else { 0 });
             }
+        }
+        if let Some(cal) = effective_calendar(project, task, resource) {
+            let units = ctx.default_units;
+            let variance = |from: Option<DateTime>, to: Option<DateTime>| {
+                let minutes = working_minutes(project, cal, from?, to?, units);
+                Some(Duration::new(minutes / factors.minutes_per(units), units))
+            };
+            a.start_variance = variance(f.date(af::BASELINE_START), a.start);
+            a.finish_variance = variance(f.date(af::BASELINE_FINISH), a.finish);
         }
         finish_complete_task(task, &mut a);
         out.push(a);
@@ -422,6 +432,219 @@ fn actual_work_recorded(blob: Option<&[u8]>, a: &Assignment) -> bool {
         previous = elapsed;
     }
     false
+}
+
+/// The calendar an assignment is scheduled on: the task's own calendar
+/// and/or the resource's (time-based resources, unless the task ignores
+/// them); neither = the project's default calendar.
+fn effective_calendar<'p>(
+    project: &'p Project,
+    task: &Task,
+    resource: Option<&Resource>,
+) -> Option<CalendarRef<'p>> {
+    let task_cal = task.calendar_uid.and_then(|u| project.calendar(u));
+    let res_cal = resource
+        .filter(|r| r.resource_type == ResourceType::Work && !task.ignore_resource_calendar)
+        .and_then(|r| r.calendar_uid)
+        .and_then(|u| project.calendar(u));
+    match (task_cal, res_cal) {
+        (Some(t), Some(r)) => Some(CalendarRef::Both(t, r)),
+        (Some(c), None) | (None, Some(c)) => Some(CalendarRef::One(c)),
+        (None, None) => project
+            .properties
+            .default_calendar_uid
+            .and_then(|u| project.calendar(u))
+            .map(CalendarRef::One),
+    }
+}
+
+/// One calendar, or the intersection of a task and a resource calendar.
+#[derive(Clone, Copy)]
+enum CalendarRef<'p> {
+    One(&'p Calendar),
+    Both(&'p Calendar, &'p Calendar),
+}
+
+/// Signed working minutes from `from` to `to` (negative when `to` is
+/// earlier), as MPXJ's calendar work: partial first and last days, whole
+/// days between. Elapsed default units count wall-clock minutes.
+fn working_minutes(
+    project: &Project,
+    cal: CalendarRef<'_>,
+    from: DateTime,
+    to: DateTime,
+    units: TimeUnit,
+) -> f64 {
+    let elapsed = matches!(
+        units,
+        TimeUnit::ElapsedMinutes
+            | TimeUnit::ElapsedHours
+            | TimeUnit::ElapsedDays
+            | TimeUnit::ElapsedWeeks
+            | TimeUnit::ElapsedMonths
+            | TimeUnit::ElapsedYears
+            | TimeUnit::ElapsedPercent
+    );
+    if elapsed {
+        return ((to.secs() - from.secs()) / 60) as f64;
+    }
+    let (lo, hi, sign) = if to < from {
+        (to, from, -1.0)
+    } else {
+        (from, to, 1.0)
+    };
+    // Ten years at most: beyond that the dates are not a schedule.
+    const MAX_DAYS: i64 = 3_660;
+    let (first, last) = (lo.days(), hi.days().min(lo.days() + MAX_DAYS));
+    let mut secs = 0i64;
+    for day in first..=last {
+        let start = if day == first { lo.time_of_day() } else { 0 };
+        let end = if day == hi.days() {
+            hi.time_of_day()
+        } else {
+            86_400
+        };
+        for (a, b) in day_ranges(project, cal, day) {
+            secs += (b.min(end) - a.max(start)).max(0);
+        }
+    }
+    sign * (secs / 60) as f64
+}
+
+/// Working periods (seconds since midnight) of a day in a calendar.
+fn day_ranges(project: &Project, cal: CalendarRef<'_>, day: i64) -> Vec<(i64, i64)> {
+    match cal {
+        CalendarRef::One(c) => calendar_day(project, c, day, 0),
+        CalendarRef::Both(t, r) => {
+            let a = calendar_day(project, t, day, 0);
+            let b = calendar_day(project, r, day, 0);
+            let mut out = Vec::new();
+            for &(a0, a1) in &a {
+                for &(b0, b1) in &b {
+                    let (s, e) = (a0.max(b0), a1.min(b1));
+                    if s < e {
+                        out.push((s, e));
+                    }
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Exceptions (here or in a base), then a work week, then the week pattern,
+/// inheriting unset days from the base calendar.
+fn calendar_day(project: &Project, c: &Calendar, day: i64, depth: u8) -> Vec<(i64, i64)> {
+    if let Some(e) = exception_on(project, c, day, depth) {
+        return if e.working {
+            hours(&e.hours)
+        } else {
+            Vec::new()
+        };
+    }
+    let weekday = usize::try_from((day + 4).rem_euclid(7)).unwrap_or(0);
+    // A work week covering the day replaces the calendar's own week.
+    let week = c
+        .work_weeks
+        .iter()
+        .find(|w| w.from.is_some_and(|f| f.days() <= day) && w.to.is_some_and(|t| day <= t.days()))
+        .map_or(&c.days, |w| &w.days);
+    let pattern = week.get(weekday).cloned().flatten();
+    match pattern {
+        Some(d) if d.working => hours(&d.hours),
+        Some(_) => Vec::new(),
+        None => base_week_day(project, c, weekday, depth),
+    }
+}
+
+/// An inherited week day: the base calendar's pattern (not its exceptions,
+/// which `exception_on` already looked at).
+fn base_week_day(project: &Project, c: &Calendar, weekday: usize, depth: u8) -> Vec<(i64, i64)> {
+    let Some(base) = c.base_uid.and_then(|u| project.calendar(u)) else {
+        return Vec::new();
+    };
+    if depth > 8 {
+        return Vec::new();
+    }
+    match base.days.get(weekday).cloned().flatten() {
+        Some(d) if d.working => hours(&d.hours),
+        Some(_) => Vec::new(),
+        None => base_week_day(project, base, weekday, depth + 1),
+    }
+}
+
+fn hours(h: &[crate::model::WorkingTime]) -> Vec<(i64, i64)> {
+    h.iter()
+        .map(|w| (i64::from(w.from.0), i64::from(w.to.0)))
+        .filter(|(a, b)| a < b)
+        .collect()
+}
+
+/// The exception of `c` (or of its bases) that covers `day`.
+fn exception_on<'p>(
+    project: &'p Project,
+    c: &'p Calendar,
+    day: i64,
+    depth: u8,
+) -> Option<&'p crate::model::CalendarException> {
+    let own = c
+        .exceptions
+        .iter()
+        .find(|e| e.from.days() <= day && day <= e.to.days() && recurs_on(e, day));
+    if own.is_some() || depth > 8 {
+        return own;
+    }
+    let base = c.base_uid.and_then(|u| project.calendar(u))?;
+    exception_on(project, base, day, depth + 1)
+}
+
+/// Whether a (possibly recurring) exception falls on `day` inside its range.
+fn recurs_on(e: &crate::model::CalendarException, day: i64) -> bool {
+    use crate::model::Recurrence as R;
+    let start = e.from.days();
+    let d = DateTime::from_secs(day * 86_400);
+    let (y, m, dd) = d.date_part();
+    let (y0, m0, _) = e.from.date_part();
+    let weekday = d.weekday();
+    let months = i64::from(y - y0) * 12 + i64::from(m) - i64::from(m0);
+    let last_day = (28..=31)
+        .rev()
+        .find(|&n| DateTime::new(y, m, n, 0, 0, 0).is_some())
+        .unwrap_or(28);
+    // position 0..3 = first..fourth, 4 = last of the month.
+    let nth = |position: u8| {
+        if position >= 4 {
+            dd + 7 > last_day
+        } else {
+            (dd - 1) / 7 == u32::from(position)
+        }
+    };
+    match e.recurrence {
+        R::Daily => true,
+        R::EveryNDays { period } => (day - start) % i64::from(period.max(1)) == 0,
+        R::Weekly {
+            days_of_week,
+            period,
+        } => {
+            let week0 = (start - i64::from(e.from.weekday())).div_euclid(7);
+            let week = (day - i64::from(weekday)).div_euclid(7);
+            days_of_week & (1 << weekday) != 0 && (week - week0) % i64::from(period.max(1)) == 0
+        }
+        R::MonthlyByDay { day: md, period } => {
+            dd == u32::from(md) && months % i64::from(period.max(1)) == 0
+        }
+        R::MonthlyByWeekday {
+            position,
+            weekday: wd,
+            period,
+        } => u32::from(wd) == weekday && nth(position) && months % i64::from(period.max(1)) == 0,
+        R::YearlyByDate { month, day: md } => m == u32::from(month) && dd == u32::from(md),
+        R::YearlyByWeekday {
+            month,
+            position,
+            weekday: wd,
+        } => m == u32::from(month) && u32::from(wd) == weekday && nth(position),
+    }
 }
 
 /// Project only shows a 100 % task's assignments as complete with a finish date.
