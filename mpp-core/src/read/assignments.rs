@@ -849,4 +849,133 @@ mod tests {
         derive_actual_dates(&f, &started, false, &mut a);
         assert_eq!((a.actual_start, a.actual_finish), (None, None));
     }
+
+    fn standard(uid: i32) -> Calendar {
+        let day = |working: bool| {
+            Some(crate::model::CalendarDay {
+                working,
+                hours: if working {
+                    vec![
+                        crate::model::WorkingTime {
+                            from: crate::model::TimeOfDay(8 * 3600),
+                            to: crate::model::TimeOfDay(12 * 3600),
+                        },
+                        crate::model::WorkingTime {
+                            from: crate::model::TimeOfDay(13 * 3600),
+                            to: crate::model::TimeOfDay(17 * 3600),
+                        },
+                    ]
+                } else {
+                    Vec::new()
+                },
+            })
+        };
+        Calendar {
+            uid,
+            days: [
+                day(false),
+                day(true),
+                day(true),
+                day(true),
+                day(true),
+                day(true),
+                day(false),
+            ],
+            ..Calendar::default()
+        }
+    }
+
+    #[test]
+    fn variances_count_working_time() {
+        // 2024-03-04 is a Monday.
+        let mut project = Project::default();
+        project.calendars.push(standard(1));
+        let mut derived = Calendar {
+            uid: 2,
+            base_uid: Some(1),
+            ..Calendar::default()
+        };
+        derived.exceptions.push(crate::model::CalendarException {
+            name: None,
+            from: dt(6, 0),
+            to: dt(6, 0),
+            occurrences: None,
+            recurrence: crate::model::Recurrence::Daily,
+            working: false,
+            hours: Vec::new(),
+        });
+        project.calendars.push(derived);
+        let base = CalendarRef::One(project.calendar(1).unwrap());
+        let days = TimeUnit::Days;
+        // Monday 08:00 to Wednesday 08:00: two working days.
+        assert_eq!(
+            working_minutes(&project, base, dt(4, 8), dt(6, 8), days),
+            960.0
+        );
+        // Reversed order is negative; a weekend adds nothing.
+        assert_eq!(
+            working_minutes(&project, base, dt(11, 8), dt(8, 17), days),
+            0.0
+        );
+        assert_eq!(
+            working_minutes(&project, base, dt(12, 8), dt(8, 16), days),
+            -540.0
+        );
+        // Part days: 16:01 to 17:00 is 59 minutes.
+        let late = DateTime::new(2024, 3, 4, 16, 1, 0).unwrap();
+        assert_eq!(working_minutes(&project, base, late, dt(5, 8), days), 59.0);
+        // The derived calendar inherits the week and drops its exception day.
+        let derived = CalendarRef::One(project.calendar(2).unwrap());
+        assert_eq!(
+            working_minutes(&project, derived, dt(4, 8), dt(7, 8), days),
+            960.0
+        );
+        let both = CalendarRef::Both(project.calendar(1).unwrap(), project.calendar(2).unwrap());
+        assert_eq!(
+            working_minutes(&project, both, dt(4, 8), dt(7, 8), days),
+            960.0
+        );
+        // Elapsed units count the clock.
+        let elapsed = TimeUnit::ElapsedDays;
+        assert_eq!(
+            working_minutes(&project, base, dt(9, 0), dt(10, 0), elapsed),
+            1440.0
+        );
+    }
+
+    #[test]
+    fn recurring_exceptions_match_their_days() {
+        use crate::model::{CalendarException, Recurrence};
+        let e = |recurrence| CalendarException {
+            name: None,
+            from: dt(1, 0),
+            to: DateTime::new(2025, 12, 31, 0, 0, 0).unwrap(),
+            occurrences: None,
+            recurrence,
+            working: false,
+            hours: Vec::new(),
+        };
+        let day = |y, m, d| DateTime::new(y, m, d, 0, 0, 0).unwrap().days();
+        // 2024-03-01 is a Friday; every second week on Fridays.
+        let weekly = e(Recurrence::Weekly {
+            days_of_week: 1 << 5,
+            period: 2,
+        });
+        assert!(recurs_on(&weekly, day(2024, 3, 15)));
+        assert!(!recurs_on(&weekly, day(2024, 3, 8)));
+        let monthly = e(Recurrence::MonthlyByWeekday {
+            position: 4,
+            weekday: 1,
+            period: 1,
+        });
+        assert!(
+            recurs_on(&monthly, day(2024, 4, 29)),
+            "last Monday of April"
+        );
+        assert!(!recurs_on(&monthly, day(2024, 4, 22)));
+        let yearly = e(Recurrence::YearlyByDate { month: 12, day: 25 });
+        assert!(recurs_on(&yearly, day(2024, 12, 25)));
+        let every = e(Recurrence::EveryNDays { period: 3 });
+        assert!(recurs_on(&every, day(2024, 3, 4)) && !recurs_on(&every, day(2024, 3, 5)));
+    }
 }
