@@ -56,6 +56,8 @@ pub mod task {
     pub const STOP: u32 = 100;
     pub const CONTACT: u32 = 112;
     pub const TYPE: u32 = 128;
+    pub const RECURRING: u32 = 129;
+    pub const RECURRING_ALT: u32 = 202;
     pub const OVERTIME_WORK: u32 = 163;
     pub const ACTUAL_OVERTIME_WORK: u32 = 164;
     pub const REMAINING_OVERTIME_WORK: u32 = 165;
@@ -76,6 +78,8 @@ pub mod task {
     pub const START_SLACK: u32 = 438;
     pub const FINISH_SLACK: u32 = 439;
     pub const BASELINE_FIXED_COST: u32 = 480;
+    /// MPP9: a props block of further fields keyed by field id (baselines 1..10, enterprise fields).
+    pub const ENTERPRISE_DATA: u32 = 481;
     pub const PHYSICAL_PERCENT_COMPLETE: u32 = 1119;
     pub const EARNED_VALUE_METHOD: u32 = 1122;
     pub const GUID: u32 = 1143;
@@ -395,6 +399,188 @@ pub static ASSIGNMENT_CUSTOM: &[CustomFamily] = &[
     ),
 ];
 
+/// Project Server's built-in enterprise fields (`Enterprise Cost1` ...), kept
+/// apart from [`TASK_CUSTOM`] because their flags do not live in meta bits.
+pub static TASK_ENTERPRISE: &[CustomFamily] = &[
+    fam(
+        "Enterprise Cost",
+        CustomKind::Cost,
+        &[599, 600, 601, 602, 603, 604, 605, 606, 607, 608],
+    ),
+    fam(
+        "Enterprise Date",
+        CustomKind::Date,
+        &[
+            609, 610, 611, 612, 613, 614, 615, 616, 617, 618, 619, 620, 621, 622, 623, 624, 625,
+            626, 627, 628, 629, 630, 631, 632, 633, 634, 635, 636, 637, 638,
+        ],
+    ),
+    CustomFamily {
+        name: "Enterprise Duration",
+        kind: CustomKind::Duration,
+        indexes: &[639, 640, 641, 642, 643, 644, 645, 646, 647, 648],
+        units: &[649, 650, 651, 652, 653, 654, 655, 656, 657, 658],
+    },
+    fam(
+        "Enterprise Flag",
+        CustomKind::Flag,
+        &[
+            659, 660, 661, 662, 663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675,
+            676, 677, 678,
+        ],
+    ),
+    fam(
+        "Enterprise Number",
+        CustomKind::Number,
+        &[
+            699, 700, 701, 702, 703, 704, 705, 706, 707, 708, 709, 710, 711, 712, 713, 714, 715,
+            716, 717, 718, 719, 720, 721, 722, 723, 724, 725, 726, 727, 728, 729, 730, 731, 732,
+            733, 734, 735, 736, 737, 738,
+        ],
+    ),
+    fam(
+        "Enterprise Text",
+        CustomKind::Text,
+        &[
+            799, 800, 801, 802, 803, 804, 805, 806, 807, 808, 809, 810, 811, 812, 813, 814, 815,
+            816, 817, 818, 819, 820, 821, 822, 823, 824, 825, 826, 827, 828, 829, 830, 831, 832,
+            833, 834, 835, 836, 837, 838,
+        ],
+    ),
+];
+
+pub static RESOURCE_ENTERPRISE: &[CustomFamily] = &[
+    fam(
+        "Enterprise Cost",
+        CustomKind::Cost,
+        &[446, 447, 448, 449, 450, 451, 452, 453, 454, 455],
+    ),
+    fam(
+        "Enterprise Date",
+        CustomKind::Date,
+        &[
+            456, 457, 458, 459, 460, 461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472,
+            473, 474, 475, 476, 477, 478, 479, 480, 481, 482, 483, 484, 485,
+        ],
+    ),
+    CustomFamily {
+        name: "Enterprise Duration",
+        kind: CustomKind::Duration,
+        indexes: &[486, 487, 488, 489, 490, 491, 492, 493, 494, 495],
+        units: &[496, 497, 498, 499, 500, 501, 502, 503, 504, 505],
+    },
+    fam(
+        "Enterprise Flag",
+        CustomKind::Flag,
+        &[
+            506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517, 518, 519, 520, 521, 522,
+            523, 524, 525,
+        ],
+    ),
+    fam(
+        "Enterprise Number",
+        CustomKind::Number,
+        &[
+            546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561, 562,
+            563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573, 574, 575, 576, 577, 578, 579,
+            580, 581, 582, 583, 584, 585,
+        ],
+    ),
+    fam(
+        "Enterprise Text",
+        CustomKind::Text,
+        &[
+            646, 647, 648, 649, 650, 651, 652, 653, 654, 655, 656, 657, 658, 659, 660, 661, 662,
+            663, 664, 665, 666, 667, 668, 669, 670, 671, 672, 673, 674, 675, 676, 677, 678, 679,
+            680, 681, 682, 683, 684, 685,
+        ],
+    ),
+];
+
+/// Assignment enterprise durations have no units field (hours are assumed).
+pub static ASSIGNMENT_ENTERPRISE: &[CustomFamily] = &[
+    fam(
+        "Enterprise Cost",
+        CustomKind::Cost,
+        &[381, 382, 383, 384, 385, 386, 387, 388, 389, 390],
+    ),
+    fam(
+        "Enterprise Date",
+        CustomKind::Date,
+        &[
+            391, 392, 393, 394, 395, 396, 397, 398, 399, 400, 401, 402, 403, 404, 405, 406, 407,
+            408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 418, 419, 420,
+        ],
+    ),
+    fam(
+        "Enterprise Duration",
+        CustomKind::Duration,
+        &[421, 422, 423, 424, 425, 426, 427, 428, 429, 430],
+    ),
+    fam(
+        "Enterprise Flag",
+        CustomKind::Flag,
+        &[
+            441, 442, 443, 444, 445, 446, 447, 448, 449, 450, 451, 452, 453, 454, 455, 456, 457,
+            458, 459, 460,
+        ],
+    ),
+    fam(
+        "Enterprise Number",
+        CustomKind::Number,
+        &[
+            461, 462, 463, 464, 465, 466, 467, 468, 469, 470, 471, 472, 473, 474, 475, 476, 477,
+            478, 479, 480, 481, 482, 483, 484, 485, 486, 487, 488, 489, 490, 491, 492, 493, 494,
+            495, 496, 497, 498, 499, 500,
+        ],
+    ),
+    fam(
+        "Enterprise Text",
+        CustomKind::Text,
+        &[
+            501, 502, 503, 504, 505, 506, 507, 508, 509, 510, 511, 512, 513, 514, 515, 516, 517,
+            518, 519, 520, 521, 522, 523, 524, 525, 526, 527, 528, 529, 530, 531, 532, 533, 534,
+            535, 536, 537, 538, 539, 540,
+        ],
+    ),
+    fam(
+        "Enterprise Resource Outline Code",
+        CustomKind::Text,
+        &[
+            545, 546, 547, 548, 549, 550, 551, 552, 553, 554, 555, 556, 557, 558, 559, 560, 561,
+            562, 563, 564, 565, 566, 567, 568, 569, 570, 571, 572, 573,
+        ],
+    ),
+];
+
+/// The enterprise families of a class prefix.
+pub fn enterprise_families(class: u32) -> &'static [CustomFamily] {
+    match class {
+        TASK => TASK_ENTERPRISE,
+        RESOURCE => RESOURCE_ENTERPRISE,
+        ASSIGNMENT => ASSIGNMENT_ENTERPRISE,
+        _ => &[],
+    }
+}
+
+/// Index bit of user-defined (Project Server) enterprise custom fields.
+pub const USER_DEFINED: u32 = 0x8000;
+
+/// Like [`custom_field`], over the standard and the enterprise families.
+pub fn any_custom_field(field_id: u32) -> Option<(&'static CustomFamily, usize)> {
+    custom_field(field_id).or_else(|| {
+        let index = field_id & 0xFFFF;
+        enterprise_families(field_id & 0xFFFF_0000)
+            .iter()
+            .find_map(|f| {
+                f.indexes
+                    .iter()
+                    .position(|&i| i == index)
+                    .map(|p| (f, p + 1))
+            })
+    })
+}
+
 /// The families of a class prefix.
 pub fn custom_families(class: u32) -> &'static [CustomFamily] {
     match class {
@@ -418,8 +604,17 @@ pub fn custom_field(field_id: u32) -> Option<(&'static CustomFamily, usize)> {
 }
 
 /// The MSPDI `FieldName` of a custom field id (`Text1`, `Outline Code3`...).
+/// Enterprise fields are named as well (`Enterprise Cost1`), and user-defined
+/// ones `Enterprise Custom Field n`.
 pub fn custom_field_name(field_id: u32) -> Option<String> {
-    let (fam, n) = custom_field(field_id)?;
+    let class = field_id & 0xFFFF_0000;
+    if field_id & USER_DEFINED != 0 && !custom_families(class).is_empty() {
+        return Some(format!(
+            "Enterprise Custom Field {}",
+            (field_id & 0xFFF) + 1
+        ));
+    }
+    let (fam, n) = any_custom_field(field_id)?;
     Some(format!("{}{}", fam.name, n))
 }
 
@@ -435,6 +630,24 @@ mod tests {
         assert_eq!(custom_field_name(TASK + 81).as_deref(), Some("Flag10"));
         assert_eq!(custom_field_name(RESOURCE + 126).as_deref(), Some("Flag10"));
         assert_eq!(custom_field_name(TASK + 14), None);
+        assert_eq!(
+            custom_field_name(188_744_279).as_deref(),
+            Some("Enterprise Cost1")
+        );
+        assert_eq!(
+            custom_field_name(TASK + 838).as_deref(),
+            Some("Enterprise Text40")
+        );
+        assert_eq!(
+            custom_field_name(ASSIGNMENT + 573).as_deref(),
+            Some("Enterprise Resource Outline Code29")
+        );
+        assert_eq!(
+            custom_field_name(TASK | 0x8005).as_deref(),
+            Some("Enterprise Custom Field 6")
+        );
+        // the assignment key substitution must not see enterprise flags
+        assert!(custom_field(ASSIGNMENT + 441).is_none());
         for fams in [TASK_CUSTOM, RESOURCE_CUSTOM, ASSIGNMENT_CUSTOM] {
             for f in fams {
                 assert!(

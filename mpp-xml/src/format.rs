@@ -1,25 +1,104 @@
 //! Value formatting rules of MSPDI, as Microsoft Project and MPXJ write them.
 
-use mpp_core::{DateTime, Duration, TimeFactors};
+use mpp_core::{DateTime, Duration, TimeFactors, TimeOfDay, TimeUnit};
 
 /// `yyyy-MM-ddTHH:mm:ss`.
 pub fn date(d: DateTime) -> String {
     d.to_string()
 }
 
-/// An xsd duration in hours, minutes and whole seconds (`PT40H0M0S`);
-/// negative values put the sign in front.
+/// `HH:mm:ss`.
+pub fn time(t: TimeOfDay) -> String {
+    t.to_string()
+}
+
+/// Rounds half up, like Java's `Math.round`.
+pub fn round_half_up(v: f64) -> i64 {
+    (v + 0.5).floor() as i64
+}
+
+/// An xsd duration in hours, minutes and whole seconds (`PT40H0M0S`).
+/// A negative value gets its `-` in front of the first non-zero digit
+/// (`PT-1H30M0S`), the form Microsoft Project reads.
 pub fn duration_hours(hours: f64) -> String {
-    let total = (hours * 3600.0).round();
-    let neg = total < 0.0;
-    let secs = total.abs() as u64;
+    let total = round_half_up(hours * 3600.0);
+    let secs = total.unsigned_abs();
     let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-    format!("{}PT{h}H{m}M{s}S", if neg { "-" } else { "" })
+    let mut out = format!("PT{h}H{m}M{s}S");
+    if total < 0 {
+        if let Some(pos) = out.find(|c: char| c.is_ascii_digit() && c != '0') {
+            out.insert(pos, '-');
+        }
+    }
+    out
+}
+
+/// Minutes in a duration, converting its units with the project factors
+/// (MPXJ's `Duration.convertUnits`; elapsed years are 52 weeks there).
+pub fn minutes(d: &Duration, f: &TimeFactors) -> f64 {
+    let per = match d.units {
+        TimeUnit::ElapsedYears => 60.0 * 24.0 * 7.0 * 52.0,
+        u => f.minutes_per(u),
+    };
+    d.value * per
 }
 
 /// A duration as an xsd duration (converted to hours with the project factors).
 pub fn duration(d: &Duration, f: &TimeFactors) -> String {
-    duration_hours(d.minutes(f) / 60.0)
+    duration_hours(minutes(d, f) / 60.0)
+}
+
+/// An optional duration element: absent when missing or zero.
+pub fn duration_opt(d: Option<&Duration>, f: &TimeFactors) -> Option<String> {
+    d.filter(|d| d.value != 0.0).map(|d| duration(d, f))
+}
+
+/// Work in hours, absent when missing or zero.
+pub fn work_opt(hours: Option<f64>) -> Option<String> {
+    hours.filter(|&h| h != 0.0).map(duration_hours)
+}
+
+/// Minutes in a duration with the fixed factors MPXJ uses when it prints
+/// slacks, variances and delays (8 h days, 5 day weeks, 4 week months),
+/// whatever the project's own factors are.
+pub fn fixed_minutes(d: &Duration) -> f64 {
+    let per = match d.units {
+        TimeUnit::Hours | TimeUnit::ElapsedHours => 60.0,
+        TimeUnit::Days => 480.0,
+        TimeUnit::ElapsedDays => 1440.0,
+        TimeUnit::Weeks => 2400.0,
+        TimeUnit::ElapsedWeeks => 10_080.0,
+        TimeUnit::Months => 9600.0,
+        TimeUnit::ElapsedMonths => 43_200.0,
+        TimeUnit::Years => 124_800.0,
+        TimeUnit::ElapsedYears => 525_600.0,
+        _ => 1.0,
+    };
+    d.value * per
+}
+
+/// Integer tenths of a minute (slacks, variances, delays), truncated;
+/// absent when missing or zero.
+pub fn tenths_opt(d: Option<&Duration>) -> Option<i64> {
+    d.filter(|d| d.value != 0.0)
+        .map(|d| (fixed_minutes(d) * 10.0) as i64)
+}
+
+/// A duration in minutes as thousandths of a minute rounded to whole
+/// minutes, printed the way Java prints the decimal (`1320000.0`,
+/// `14400000` from ten million on).
+pub fn thousandths(minutes: f64) -> String {
+    let v = round_half_up(minutes) * 1000;
+    if v.unsigned_abs() < 10_000_000 {
+        format!("{v}.0")
+    } else {
+        v.to_string()
+    }
+}
+
+/// `WorkVariance` from hours: absent when missing or zero.
+pub fn work_variance(hours: Option<f64>) -> Option<String> {
+    hours.filter(|&h| h != 0.0).map(|h| thousandths(h * 60.0))
 }
 
 /// A number with at most `decimals` decimals, no trailing zeros, no exponent.
@@ -40,6 +119,31 @@ pub fn number(v: f64, decimals: usize) -> String {
 /// Money: MSPDI carries hundredths of the currency unit.
 pub fn money(units: f64) -> String {
     number(units * 100.0, 4)
+}
+
+/// Optional money: absent when missing or zero.
+pub fn money_opt(units: Option<f64>) -> Option<String> {
+    units.filter(|&v| v != 0.0).map(money)
+}
+
+/// A rate per hour, at most 4 decimals.
+pub fn rate(v: f64) -> String {
+    number(v, 4)
+}
+
+/// Optional rate: absent when missing or zero.
+pub fn rate_opt(v: Option<f64>) -> Option<String> {
+    v.filter(|&v| v != 0.0).map(rate)
+}
+
+/// Units as a fraction (1 = 100 %), at most 4 decimals; a missing value is 1.
+pub fn units(v: Option<f64>) -> String {
+    v.map_or_else(|| "1".to_string(), |v| number(v, 4))
+}
+
+/// A percentage as an integer.
+pub fn percent(v: f64) -> String {
+    round_half_up(v).to_string()
 }
 
 pub fn bool01(b: bool) -> &'static str {
@@ -63,10 +167,35 @@ mod tests {
     fn formats_like_project() {
         assert_eq!(duration_hours(40.0), "PT40H0M0S");
         assert_eq!(duration_hours(1.0 / 60.0), "PT0H1M0S");
-        assert_eq!(duration_hours(-1.5), "-PT1H30M0S");
+        assert_eq!(duration_hours(-1.5), "PT-1H30M0S");
+        assert_eq!(duration_hours(-0.5), "PT0H-30M0S");
         assert_eq!(number(120000.00000000001, 4), "120000");
         assert_eq!(number(0.00055, 4), "0.0006");
         assert_eq!(number(-0.0, 2), "0");
         assert_eq!(money(5000.0), "500000");
+        assert_eq!(units(None), "1");
+        assert_eq!(units(Some(0.5)), "0.5");
+        assert_eq!(percent(44.5), "45");
+    }
+
+    #[test]
+    fn variances_and_tenths() {
+        assert_eq!(thousandths(2400.0), "2400000.0");
+        assert_eq!(thousandths(14400.0), "14400000");
+        assert_eq!(thousandths(-4800.0), "-4800000.0");
+        assert_eq!(work_variance(Some(22.0)), Some("1320000.0".into()));
+        assert_eq!(work_variance(Some(0.0)), None);
+        // Fixed 8-hour days regardless of the project's factors.
+        let d = Duration::new(1.5, TimeUnit::Days);
+        assert_eq!(tenths_opt(Some(&d)), Some(7200));
+        assert_eq!(tenths_opt(Some(&Duration::new(0.0, TimeUnit::Days))), None);
+        let f = TimeFactors {
+            minutes_per_day: 600.0,
+            ..TimeFactors::default()
+        };
+        assert_eq!(
+            duration(&Duration::new(1.0, TimeUnit::Days), &f),
+            "PT10H0M0S"
+        );
     }
 }

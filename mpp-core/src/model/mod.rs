@@ -346,6 +346,9 @@ pub struct CustomFieldDef {
     pub values: Vec<LookupValue>,
     /// Whether the definition came from enterprise data.
     pub enterprise: bool,
+    /// For user-defined enterprise fields: the MSPDI `CFType` (0 cost, 1 date,
+    /// 2 duration, 4 flag, 5 number, 7 text); `None` when unknown.
+    pub cf_type: Option<u16>,
 }
 
 /// One entry of a value list / outline code table.

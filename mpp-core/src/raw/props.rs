@@ -77,6 +77,36 @@ impl Props {
         Props { items }
     }
 
+    /// Parses a props *block* (MPP9 enterprise data): `u32 size, u32 count`,
+    /// then `count` pairs `u32 key, u32 offset`; each value runs from its
+    /// offset to the next larger one (the last to `size`).
+    pub fn parse_block(data: &[u8]) -> Props {
+        let size = u32_at(data, 0)
+            .and_then(|s| usize::try_from(s).ok())
+            .unwrap_or(0);
+        let end = size.min(data.len());
+        let count = u32_at(data, 4)
+            .and_then(|c| usize::try_from(c).ok())
+            .unwrap_or(0);
+        let count = count.min(data.len().saturating_sub(8) / 8);
+        let mut entries: Vec<(usize, u32)> = (0..count)
+            .filter_map(|i| {
+                let key = u32_at(data, 8 + i * 8)?;
+                let off = usize::try_from(u32_at(data, 12 + i * 8)?).ok()?;
+                Some((off, key))
+            })
+            .collect();
+        entries.sort_unstable();
+        let mut items = HashMap::new();
+        for (i, &(start, key)) in entries.iter().enumerate() {
+            let stop = entries.get(i + 1).map_or(end, |&(o, _)| o).min(end);
+            if let Some(v) = data.get(start..stop) {
+                items.insert(key, v.to_vec());
+            }
+        }
+        Props { items }
+    }
+
     pub fn get(&self, key: u32) -> Option<&[u8]> {
         self.items.get(&key).map(Vec::as_slice)
     }
@@ -173,6 +203,25 @@ pub(crate) mod tests {
         assert_eq!(p.string(3).as_deref(), Some("Std"));
         assert_eq!(p.f64(4), Some(2.5));
         assert_eq!(p.get(5), None);
+    }
+
+    #[test]
+    fn blocks_cut_values_between_offsets() {
+        let mut d = Vec::new();
+        d.extend_from_slice(&28u32.to_le_bytes());
+        d.extend_from_slice(&2u32.to_le_bytes());
+        d.extend_from_slice(&7u32.to_le_bytes());
+        d.extend_from_slice(&24u32.to_le_bytes());
+        d.extend_from_slice(&5u32.to_le_bytes());
+        d.extend_from_slice(&26u32.to_le_bytes());
+        d.extend_from_slice(&[1, 2, 3, 4]);
+        let p = Props::parse_block(&d);
+        assert_eq!(p.get(7), Some(&[1u8, 2][..]));
+        assert_eq!(p.get(5), Some(&[3u8, 4][..]));
+        // a huge count is bounded by the bytes present
+        d[4] = 0xFF;
+        d[5] = 0xFF;
+        let _ = Props::parse_block(&d);
     }
 
     #[test]

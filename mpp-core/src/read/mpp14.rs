@@ -119,6 +119,7 @@ pub fn read(
     let custom = custom::read_definitions(c, &ctx, &mut project)?;
     calendars::read(c, &ctx, &mut project)?;
     resources::read(c, &ctx, &custom, &mut project)?;
+    calendars::post_process(&mut project);
     tasks::read(c, &ctx, &custom, &mut project)?;
     relations::read(c, &ctx, &mut project)?;
     assignments::read(c, &ctx, &custom, &mut project)?;

@@ -18,9 +18,11 @@ use crate::container::{Container, FileFormat};
 use crate::error::Result;
 use crate::fields::{self, task as tf, TASK};
 use crate::model::{
-    Baseline, CustomValue, FieldValue, Hyperlink, Project, Task, TimeFactors, TimeUnit,
+    Baseline, CustomValue, DateTime, Duration, FieldValue, Hyperlink, Project, Task, TimeFactors,
+    TimeUnit,
 };
 use crate::raw::field_map::Location;
+use crate::raw::props::Props;
 
 use super::blocks::{Block, BlockSpec, Fields};
 use super::custom::CustomData;
@@ -304,7 +306,10 @@ fn decode(ctx: &Ctx, f: &Fields<'_>, factors: &TimeFactors, default_units: TimeU
             .map(|s| super::rtf_to_text(&s))
             .filter(|s| !s.is_empty()),
         earned_value_method: f.u16(tf::EARNED_VALUE_METHOD),
-        recurring: f.raw(tf::RECURRING_DATA).is_some(),
+        recurring: f.raw(tf::RECURRING_DATA).is_some()
+            || [tf::RECURRING, tf::RECURRING_ALT]
+                .iter()
+                .any(|&i| f.u16(i).is_some_and(|v| v != 0)),
         external_task: f.i32(tf::SUBPROJECT_TASK_ID).is_some_and(|v| v != 0),
         ..Task::default()
     };
@@ -347,6 +352,15 @@ fn baselines(
 ) -> Vec<Baseline> {
     const BASE: [u32; 10] = [482, 493, 504, 515, 526, 544, 555, 566, 577, 588];
     let mpp14 = ctx.format == FileFormat::Mpp14;
+    // MPP9 keeps baselines 1..10 in its enterprise data block, keyed by field id.
+    let extra = f.raw(tf::ENTERPRISE_DATA).map(Props::parse_block);
+    let raw = |index: u32| f.raw(index).or_else(|| extra.as_ref()?.get(TASK | index));
+    let date = |index: u32| DateTime::from_timestamp(raw(index)?, 0);
+    let money =
+        |index: u32| f64_at(raw(index)?, 0).map(|v| if v.abs() < 0.1 { 0.0 } else { v / 100.0 });
+    let work = |index: u32| {
+        f64_at(raw(index)?, 0).map(|v| if v.abs() < 1000.0 { 0.0 } else { v / 60_000.0 })
+    };
     let mut out = Vec::new();
     for n in 0..=10u8 {
         // (start, finish, duration, units, cost, work, fixed cost, mpp14 start)
@@ -364,26 +378,34 @@ fn baselines(
             let b = BASE.get(usize::from(n - 1)).copied().unwrap_or(0);
             (b, b + 1, b + 5, b + 6, b + 2, b + 3, b + 7)
         };
-        let units = f.time_unit(u, default_units).unwrap_or(default_units);
+        let units = raw(u)
+            .and_then(|b| u16_at(b, 0))
+            .map_or(default_units, |c| TimeUnit::from_code(c, default_units));
+        let duration_at = |index: u32| {
+            let b = raw(index)?;
+            let v = i32_at(b, 0)?;
+            // Enterprise-block durations carry their own units after the value.
+            let units = u16_at(b, 4).map_or(units, |c| TimeUnit::from_code(c, default_units));
+            (v != -1).then(|| Duration::from_tenths(f64::from(v), units, factors))
+        };
         let (start, finish, duration) = if mpp14 {
             let p = 1299 + 3 * u32::from(n);
             (
-                f.date(p).or_else(|| f.date(s)),
-                f.date(p + 1).or_else(|| f.date(fi)),
-                f.duration(p + 2, units, factors)
-                    .or_else(|| f.duration(d, units, factors)),
+                date(p).or_else(|| date(s)),
+                date(p + 1).or_else(|| date(fi)),
+                duration_at(p + 2).or_else(|| duration_at(d)),
             )
         } else {
-            (f.date(s), f.date(fi), f.duration(d, units, factors))
+            (date(s), date(fi), duration_at(d))
         };
         let b = Baseline {
             number: n,
             start,
             finish,
             duration,
-            work: f.work(w),
-            cost: f.cost(c),
-            fixed_cost: f.cost(fc),
+            work: work(w),
+            cost: money(c),
+            fixed_cost: money(fc),
         };
         if !b.is_empty() || b.fixed_cost.is_some_and(|v| v != 0.0) {
             out.push(b);

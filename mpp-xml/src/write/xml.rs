@@ -28,14 +28,14 @@ impl<W: Write> Xml<W> {
 
     pub fn open(&mut self, name: &str) -> io::Result<()> {
         self.indent()?;
-        write!(self.out, "<{name}>\n")?;
+        writeln!(self.out, "<{name}>")?;
         self.depth += 1;
         Ok(())
     }
 
     pub fn open_ns(&mut self, name: &str, ns: &str) -> io::Result<()> {
         self.indent()?;
-        write!(self.out, "<{name} xmlns=\"{ns}\">\n")?;
+        writeln!(self.out, "<{name} xmlns=\"{ns}\">")?;
         self.depth += 1;
         Ok(())
     }
@@ -43,7 +43,7 @@ impl<W: Write> Xml<W> {
     pub fn close(&mut self, name: &str) -> io::Result<()> {
         self.depth = self.depth.saturating_sub(1);
         self.indent()?;
-        write!(self.out, "</{name}>\n")
+        writeln!(self.out, "</{name}>")
     }
 
     /// `<name>text</name>`, text escaped.
@@ -51,7 +51,7 @@ impl<W: Write> Xml<W> {
         self.indent()?;
         write!(self.out, "<{name}>")?;
         escape_into(&mut self.out, text)?;
-        write!(self.out, "</{name}>\n")
+        writeln!(self.out, "</{name}>")
     }
 
     /// An element written only when the value is present.
@@ -65,7 +65,7 @@ impl<W: Write> Xml<W> {
     /// `<name/>`.
     pub fn empty(&mut self, name: &str) -> io::Result<()> {
         self.indent()?;
-        write!(self.out, "<{name}/>\n")
+        writeln!(self.out, "<{name}/>")
     }
 
     pub fn finish(mut self) -> io::Result<()> {

@@ -1,0 +1,347 @@
+//! `<Assignments>`: the model's assignments (one per task and resource), then
+//! MPXJ's placeholders: a task with progress but no assignment gets one
+//! without a resource, so that Project keeps its % complete.
+
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Write};
+
+use mpp_core::{Assignment, Duration, ResourceType, Task};
+
+use super::{baseline, custom, Ctx, Xml};
+use crate::format::{
+    bool01, date, minutes, money_opt, number, percent, tenths_opt, units, work_opt, work_variance,
+};
+
+/// `ResourceUID` of an assignment without a resource.
+const NULL_RESOURCE: i32 = -65535;
+
+pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
+    let p = ctx.p;
+    let tasks: HashMap<i32, &Task> = p.tasks.iter().map(|t| (t.uid, t)).collect();
+    let assigned: HashSet<i32> = p.assignments.iter().map(|a| a.task_uid).collect();
+    let placeholders: Vec<&Task> = p
+        .tasks
+        .iter()
+        .filter(|t| t.percent_complete.is_some_and(|v| v != 0.0) && !assigned.contains(&t.uid))
+        .collect();
+    if p.assignments.is_empty() && placeholders.is_empty() {
+        return x.empty("Assignments");
+    }
+    x.open("Assignments")?;
+    // Only the first assignment of a resource to a task is written.
+    let mut seen = HashSet::new();
+    for a in &p.assignments {
+        if seen.insert((a.task_uid, a.resource_uid)) {
+            write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied())?;
+        }
+    }
+    let mut next_uid = p
+        .assignments
+        .iter()
+        .map(|a| a.uid)
+        .max()
+        .map_or(0, |m| m.saturating_add(1));
+    for t in placeholders {
+        write_placeholder(x, ctx, t, next_uid)?;
+        next_uid = next_uid.saturating_add(1);
+    }
+    x.close("Assignments")
+}
+
+fn write_assignment<W: Write>(
+    x: &mut Xml<W>,
+    ctx: &Ctx,
+    a: &Assignment,
+    task: Option<&Task>,
+) -> io::Result<()> {
+    let p = ctx.p;
+    let resource = a.resource_uid.and_then(|uid| p.resource(uid));
+    x.open("Assignment")?;
+    x.elem("UID", &a.uid.to_string())?;
+    x.opt("GUID", a.guid)?;
+    x.elem("TaskUID", &a.task_uid.to_string())?;
+    let ruid = match resource {
+        Some(r) => r.uid,
+        None => NULL_RESOURCE,
+    };
+    x.elem("ResourceUID", &ruid.to_string())?;
+    let pwc = a.percent_work_complete.or_else(|| {
+        let work = a.work.filter(|&w| w != 0.0)?;
+        Some(a.actual_work? * 100.0 / work)
+    });
+    x.opt("PercentWorkComplete", pwc.map(percent))?;
+    x.opt("ActualCost", money_opt(a.actual_cost))?;
+    // Project shows 99 % for a finished task unless its assignments finish too.
+    let task_done = task.is_some_and(|t| t.percent_complete == Some(100.0));
+    let actual_finish = a.actual_finish.or_else(|| {
+        if task_done {
+            task.and_then(|t| t.actual_finish)
+        } else {
+            None
+        }
+    });
+    x.opt("ActualFinish", actual_finish.map(date))?;
+    x.opt("ActualOvertimeCost", money_opt(a.actual_overtime_cost))?;
+    x.opt("ActualOvertimeWork", work_opt(a.actual_overtime_work))?;
+    x.opt("ActualStart", a.actual_start.map(date))?;
+    x.opt("ActualWork", work_opt(a.actual_work))?;
+    x.opt("ACWP", money_opt(a.acwp))?;
+    x.opt("Cost", money_opt(a.cost))?;
+    x.opt("CostRateTable", a.cost_rate_table.filter(|&t| t != 0))?;
+    // Variances against baseline 0; MPP files always carry a (maybe zero) baseline.
+    let b0 = baseline(&a.baselines, 0);
+    let cost_var = a
+        .cost_variance
+        .unwrap_or_else(|| a.cost.unwrap_or(0.0) - b0.and_then(|b| b.cost).unwrap_or(0.0));
+    x.opt("CostVariance", money_opt(Some(cost_var)))?;
+    let cv = a.bcwp.unwrap_or(0.0) - a.acwp.unwrap_or(0.0);
+    x.opt("CV", money_opt(Some(cv)))?;
+    x.opt("Delay", tenths_opt(a.delay.as_ref()))?;
+    x.opt(
+        "Finish",
+        a.finish.or_else(|| task.and_then(|t| t.finish)).map(date),
+    )?;
+    x.opt("FinishVariance", tenths_opt(a.finish_variance.as_ref()))?;
+    if let Some(h) = &a.hyperlink {
+        x.opt("Hyperlink", h.text.as_ref())?;
+        x.opt("HyperlinkAddress", h.address.as_ref())?;
+        x.opt("HyperlinkSubAddress", h.sub_address.as_ref())?;
+    }
+    let wv = a
+        .work_variance
+        .unwrap_or_else(|| a.work.unwrap_or(0.0) - b0.and_then(|b| b.work).unwrap_or(0.0));
+    x.opt("WorkVariance", work_variance(Some(wv)))?;
+    // MPP files have no variable rate units: rates are always fixed.
+    x.elem("HasFixedRateUnits", "1")?;
+    let material = resource.is_some_and(|r| r.resource_type == ResourceType::Material);
+    x.elem("FixedMaterial", bool01(material))?;
+    write_leveling_delay(x, ctx, a.leveling_delay.as_ref())?;
+    x.opt("Notes", a.notes.as_ref().filter(|n| !n.is_empty()))?;
+    x.opt("OvertimeCost", money_opt(a.overtime_cost))?;
+    x.opt("OvertimeWork", work_opt(a.overtime_work))?;
+    x.opt("RegularWork", work_opt(a.regular_work))?;
+    x.opt("RemainingCost", money_opt(a.remaining_cost))?;
+    x.opt(
+        "RemainingOvertimeCost",
+        money_opt(a.remaining_overtime_cost),
+    )?;
+    x.opt("RemainingOvertimeWork", work_opt(a.remaining_overtime_work))?;
+    let remaining = a
+        .remaining_work
+        .or_else(|| a.work.map(|w| w - w * pwc.unwrap_or(0.0) / 100.0));
+    x.opt("RemainingWork", work_opt(remaining))?;
+    x.opt(
+        "Start",
+        a.start.or_else(|| task.and_then(|t| t.start)).map(date),
+    )?;
+    x.opt("Stop", a.stop.map(date))?;
+    x.opt("Resume", a.resume.map(date))?;
+    x.opt("StartVariance", tenths_opt(a.start_variance.as_ref()))?;
+    let sv = a.bcwp.zip(a.bcws).map(|(p, s)| p - s);
+    x.opt("SV", money_opt(sv))?;
+    x.elem("Units", &units(a.units))?;
+    x.opt("Work", work_opt(a.work))?;
+    x.opt("WorkContour", a.work_contour)?;
+    x.opt("BCWS", money_opt(a.bcws))?;
+    x.opt("BCWP", money_opt(a.bcwp))?;
+    x.opt("CreationDate", a.created.map(date))?;
+    x.opt("BudgetCost", money_opt(a.budget_cost))?;
+    x.opt("BudgetWork", work_opt(a.budget_work))?;
+    custom::write_values(x, p, &a.custom)?;
+    write_baselines(x, a)?;
+    x.close("Assignment")
+}
+
+/// `LevelingDelay` (omitted when zero) and its format, which falls back to
+/// the project's default duration units.
+fn write_leveling_delay<W: Write>(
+    x: &mut Xml<W>,
+    ctx: &Ctx,
+    d: Option<&Duration>,
+) -> io::Result<()> {
+    x.opt("LevelingDelay", tenths_opt(d))?;
+    let units = d.map_or(ctx.default_units, |d| d.units);
+    x.elem("LevelingDelayFormat", &units.code().to_string())
+}
+
+/// The placeholder for a task with progress and no assignment: its
+/// duration as work, split by % complete.
+fn write_placeholder<W: Write>(x: &mut Xml<W>, ctx: &Ctx, t: &Task, uid: i32) -> io::Result<()> {
+    let pct = t.percent_complete.unwrap_or(0.0);
+    let work = t.duration.map_or(0.0, |d| minutes(&d, &ctx.f) / 60.0);
+    let actual = work * pct / 100.0;
+    x.open("Assignment")?;
+    x.elem("UID", &uid.to_string())?;
+    x.elem("TaskUID", &t.uid.to_string())?;
+    x.elem("ResourceUID", &NULL_RESOURCE.to_string())?;
+    if work != 0.0 {
+        x.elem("PercentWorkComplete", &percent(actual * 100.0 / work))?;
+    }
+    // A finished milestone needs an actual finish to show as 100 %.
+    let actual_finish = if pct == 100.0 && work == 0.0 {
+        t.actual_start
+    } else if pct == 100.0 {
+        t.actual_finish
+    } else {
+        None
+    };
+    x.opt("ActualFinish", actual_finish.map(date))?;
+    x.opt("ActualWork", work_opt(Some(actual)))?;
+    x.opt("Finish", t.finish.map(date))?;
+    x.elem("HasFixedRateUnits", "1")?;
+    x.elem("FixedMaterial", "0")?;
+    write_leveling_delay(x, ctx, None)?;
+    x.opt("RemainingWork", work_opt(Some(work - actual)))?;
+    x.opt("Start", t.start.map(date))?;
+    x.elem("Units", "1")?;
+    x.opt("Work", work_opt(Some(work)))?;
+    x.close("Assignment")
+}
+
+/// Baselines 0..10: `Number` as text, dates, work, cost in cents with at
+/// most two decimals.
+fn write_baselines<W: Write>(x: &mut Xml<W>, a: &Assignment) -> io::Result<()> {
+    for n in 0..=10u8 {
+        let Some(b) = baseline(&a.baselines, n) else {
+            continue;
+        };
+        let cost = b.cost.filter(|c| c.trunc() != 0.0);
+        let work = b.work.filter(|&w| w != 0.0);
+        if cost.is_none() && work.is_none() && b.start.is_none() && b.finish.is_none() {
+            continue;
+        }
+        x.open("Baseline")?;
+        x.elem("Number", &n.to_string())?;
+        x.opt("Start", b.start.map(date))?;
+        x.opt("Finish", b.finish.map(date))?;
+        x.opt("Work", work_opt(work))?;
+        x.opt("Cost", cost.map(|c| number(c * 100.0, 2)))?;
+        x.close("Baseline")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use mpp_core::{Baseline, DateTime, Project, Resource, TimeUnit};
+
+    use super::super::test_util::{render, section};
+    use super::*;
+
+    fn dt(d: u32, h: u32) -> Option<DateTime> {
+        DateTime::new(2016, 1, d, h, 0, 0)
+    }
+
+    #[test]
+    fn assignment_fields_defaults_and_baselines() {
+        let task = Task {
+            uid: 2,
+            id: 1,
+            start: dt(4, 8),
+            finish: dt(15, 17),
+            percent_complete: Some(100.0),
+            actual_finish: dt(15, 17),
+            ..Task::default()
+        };
+        let a = Assignment {
+            uid: 5,
+            task_uid: 2,
+            resource_uid: Some(2),
+            actual_work: Some(20.0),
+            work: Some(80.0),
+            units: Some(1.0),
+            work_contour: Some(0),
+            regular_work: Some(80.0),
+            cost_rate_table: Some(0),
+            created: dt(1, 14),
+            baselines: vec![Baseline {
+                number: 0,
+                start: dt(4, 8),
+                work: Some(24.0),
+                cost: Some(12.345),
+                ..Baseline::default()
+            }],
+            ..Assignment::default()
+        };
+        let dup = Assignment {
+            uid: 6,
+            task_uid: 2,
+            resource_uid: Some(2),
+            ..Assignment::default()
+        };
+        let p = Project {
+            tasks: vec![task],
+            resources: vec![Resource {
+                uid: 2,
+                resource_type: ResourceType::Material,
+                ..Resource::default()
+            }],
+            assignments: vec![a, dup],
+            ..Project::default()
+        };
+        let doc = render(&p);
+        assert_eq!(
+            section(&doc, "Assignment", 0),
+            "<UID>5</UID>|<TaskUID>2</TaskUID>|<ResourceUID>2</ResourceUID>|<PercentWorkComplete>25</PercentWorkComplete>|\
+<ActualFinish>2016-01-15T17:00:00</ActualFinish>|<ActualWork>PT20H0M0S</ActualWork>|\
+<CostVariance>-1234.5</CostVariance>|<Finish>2016-01-15T17:00:00</Finish>|<WorkVariance>3360000.0</WorkVariance>|\
+<HasFixedRateUnits>1</HasFixedRateUnits>|<FixedMaterial>1</FixedMaterial>|\
+<LevelingDelayFormat>7</LevelingDelayFormat>|<RegularWork>PT80H0M0S</RegularWork>|\
+<RemainingWork>PT60H0M0S</RemainingWork>|<Start>2016-01-04T08:00:00</Start>|<Units>1</Units>|\
+<Work>PT80H0M0S</Work>|<WorkContour>0</WorkContour>|<CreationDate>2016-01-01T14:00:00</CreationDate>|\
+<Baseline>|<Number>0</Number>|<Start>2016-01-04T08:00:00</Start>|<Work>PT24H0M0S</Work>|\
+<Cost>1234.5</Cost>|</Baseline>"
+        );
+        // The duplicate (same task and resource) is dropped.
+        assert_eq!(doc.matches("<Assignment>").count(), 1);
+    }
+
+    #[test]
+    fn placeholder_for_progress_without_assignment() {
+        let t = Task {
+            uid: 0,
+            start: dt(4, 8),
+            finish: dt(15, 17),
+            duration: Some(Duration::new(10.0, TimeUnit::Days)),
+            percent_complete: Some(25.0),
+            ..Task::default()
+        };
+        let other = Task {
+            uid: 1,
+            id: 1,
+            percent_complete: Some(0.0),
+            ..Task::default()
+        };
+        let a = Assignment {
+            uid: 6,
+            task_uid: 1,
+            resource_uid: None,
+            units: Some(0.5),
+            leveling_delay: Some(Duration::new(1.0, TimeUnit::ElapsedDays)),
+            ..Assignment::default()
+        };
+        let p = Project {
+            tasks: vec![t, other],
+            assignments: vec![a],
+            ..Project::default()
+        };
+        let doc = render(&p);
+        let first = section(&doc, "Assignment", 0);
+        assert!(
+            first.contains("<ResourceUID>-65535</ResourceUID>"),
+            "{first}"
+        );
+        assert!(first.contains(
+            "<LevelingDelay>14400</LevelingDelay>|<LevelingDelayFormat>8</LevelingDelayFormat>"
+        ));
+        assert!(first.contains("<Units>0.5</Units>"));
+        assert_eq!(
+            section(&doc, "Assignment", 1),
+            "<UID>7</UID>|<TaskUID>0</TaskUID>|<ResourceUID>-65535</ResourceUID>|\
+<PercentWorkComplete>25</PercentWorkComplete>|<ActualWork>PT20H0M0S</ActualWork>|\
+<Finish>2016-01-15T17:00:00</Finish>|<HasFixedRateUnits>1</HasFixedRateUnits>|<FixedMaterial>0</FixedMaterial>|\
+<LevelingDelayFormat>7</LevelingDelayFormat>|<RemainingWork>PT60H0M0S</RemainingWork>|\
+<Start>2016-01-04T08:00:00</Start>|<Units>1</Units>|<Work>PT80H0M0S</Work>"
+        );
+    }
+}
