@@ -219,7 +219,50 @@ pub fn read(
         .collect();
     out.extend(placeholders);
     project.assignments = out;
+    task_variances(project, ctx.default_units);
     Ok(())
+}
+
+/// Task start/finish variances: like the assignments', working time from
+/// the baseline date to the date on the task's calendar (else the project's).
+/// Done here because it needs calendars, tasks and the working-time rules.
+fn task_variances(project: &mut Project, units: TimeUnit) {
+    let factors = project.properties.factors;
+    let default_cal = project.properties.default_calendar_uid;
+    let mut found: Vec<(usize, Option<Duration>, Option<Duration>)> = Vec::new();
+    for (i, t) in project.tasks.iter().enumerate() {
+        if t.is_null {
+            continue;
+        }
+        let Some(cal) = t
+            .calendar_uid
+            .or(default_cal)
+            .and_then(|u| project.calendar(u))
+            .map(CalendarRef::One)
+        else {
+            continue;
+        };
+        let base = t.baselines.iter().find(|b| b.number == 0);
+        let variance = |from: Option<DateTime>, to: Option<DateTime>| {
+            let minutes = working_minutes(project, cal, from?, to?, units);
+            Some(Duration::new(minutes / factors.minutes_per(units), units))
+        };
+        found.push((
+            i,
+            variance(base.and_then(|b| b.start), t.start),
+            variance(base.and_then(|b| b.finish), t.finish),
+        ));
+    }
+    for (i, sv, fv) in found {
+        if let Some(t) = project.tasks.get_mut(i) {
+            if t.start_variance.is_none() {
+                t.start_variance = sv;
+            }
+            if t.finish_variance.is_none() {
+                t.finish_variance = fv;
+            }
+        }
+    }
 }
 
 /// A work value that MPXJ reads as zero when the field is mapped but empty.
@@ -977,5 +1020,28 @@ mod tests {
         assert!(recurs_on(&yearly, day(2024, 12, 25)));
         let every = e(Recurrence::EveryNDays { period: 3 });
         assert!(recurs_on(&every, day(2024, 3, 4)) && !recurs_on(&every, day(2024, 3, 5)));
+    }
+
+    #[test]
+    fn task_variances_use_the_default_calendar() {
+        let mut project = Project::default();
+        project.calendars.push(standard(1));
+        project.properties.default_calendar_uid = Some(1);
+        project.tasks.push(Task {
+            uid: 1,
+            start: Some(dt(6, 8)),
+            finish: Some(dt(6, 12)),
+            baselines: vec![Baseline {
+                number: 0,
+                start: Some(dt(4, 8)),
+                finish: Some(dt(6, 17)),
+                ..Baseline::default()
+            }],
+            ..Task::default()
+        });
+        task_variances(&mut project, TimeUnit::Days);
+        let t = &project.tasks[0];
+        assert_eq!(t.start_variance, Some(Duration::new(2.0, TimeUnit::Days)));
+        assert_eq!(t.finish_variance, Some(Duration::new(-0.5, TimeUnit::Days)));
     }
 }
