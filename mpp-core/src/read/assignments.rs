@@ -97,6 +97,7 @@ pub fn read(
     let resources: HashMap<i32, &Resource> =
         project.resources.iter().rev().map(|r| (r.uid, r)).collect();
     let mut seen: HashSet<(i32, Option<i32>)> = HashSet::new();
+    let mut wt = WorkTime::new(project);
     let mut out: Vec<Assignment> = Vec::new();
     for i in 0..count {
         let Some(m) = meta.record(i) else { continue };
@@ -166,10 +167,10 @@ pub fn read(
                 a.work_contour = Some(if code <= 8 { code } else { 0 });
             }
         }
-        if let Some(cal) = effective_calendar(project, task, resource) {
+        if let Some(cal) = effective_calendar(&wt, project, task, resource) {
             let units = ctx.default_units;
-            let variance = |from: Option<DateTime>, to: Option<DateTime>| {
-                let minutes = working_minutes(project, cal, from?, to?, units);
+            let mut variance = |from: Option<DateTime>, to: Option<DateTime>| {
+                let minutes = wt.minutes(cal, from?, to?, units);
                 Some(Duration::new(minutes / factors.minutes_per(units), units))
             };
             a.start_variance = variance(f.date(af::BASELINE_START), a.start);
@@ -229,6 +230,7 @@ pub fn read(
 fn task_variances(project: &mut Project, units: TimeUnit) {
     let factors = project.properties.factors;
     let default_cal = project.properties.default_calendar_uid;
+    let mut wt = WorkTime::new(project);
     let mut found: Vec<(usize, Option<Duration>, Option<Duration>)> = Vec::new();
     for (i, t) in project.tasks.iter().enumerate() {
         if t.is_null {
@@ -237,14 +239,14 @@ fn task_variances(project: &mut Project, units: TimeUnit) {
         let Some(cal) = t
             .calendar_uid
             .or(default_cal)
-            .and_then(|u| project.calendar(u))
+            .and_then(|u| wt.calendar(u))
             .map(CalendarRef::One)
         else {
             continue;
         };
         let base = t.baselines.iter().find(|b| b.number == 0);
-        let variance = |from: Option<DateTime>, to: Option<DateTime>| {
-            let minutes = working_minutes(project, cal, from?, to?, units);
+        let mut variance = |from: Option<DateTime>, to: Option<DateTime>| {
+            let minutes = wt.minutes(cal, from?, to?, units);
             Some(Duration::new(minutes / factors.minutes_per(units), units))
         };
         found.push((
@@ -481,138 +483,186 @@ fn actual_work_recorded(blob: Option<&[u8]>, a: &Assignment) -> bool {
 /// and/or the resource's (time-based resources, unless the task ignores
 /// them); neither = the project's default calendar.
 fn effective_calendar<'p>(
-    project: &'p Project,
+    wt: &WorkTime<'p>,
+    project: &Project,
     task: &Task,
     resource: Option<&Resource>,
 ) -> Option<CalendarRef<'p>> {
-    let task_cal = task.calendar_uid.and_then(|u| project.calendar(u));
+    let task_cal = task.calendar_uid.and_then(|u| wt.calendar(u));
     let res_cal = resource
         .filter(|r| r.resource_type == ResourceType::Work && !task.ignore_resource_calendar)
         .and_then(|r| r.calendar_uid)
-        .and_then(|u| project.calendar(u));
+        .and_then(|u| wt.calendar(u));
     match (task_cal, res_cal) {
         (Some(t), Some(r)) => Some(CalendarRef::Both(t, r)),
         (Some(c), None) | (None, Some(c)) => Some(CalendarRef::One(c)),
         (None, None) => project
             .properties
             .default_calendar_uid
-            .and_then(|u| project.calendar(u))
+            .and_then(|u| wt.calendar(u))
             .map(CalendarRef::One),
     }
 }
 
 /// One calendar, or the intersection of a task and a resource calendar.
 #[derive(Clone, Copy)]
-enum CalendarRef<'p> {
+pub(crate) enum CalendarRef<'p> {
     One(&'p Calendar),
     Both(&'p Calendar, &'p Calendar),
 }
 
-/// Signed working minutes from `from` to `to` (negative when `to` is
-/// earlier), as MPXJ's calendar work: partial first and last days, whole
-/// days between. Elapsed default units count wall-clock minutes.
-fn working_minutes(
-    project: &Project,
-    cal: CalendarRef<'_>,
-    from: DateTime,
-    to: DateTime,
-    units: TimeUnit,
-) -> f64 {
-    let elapsed = matches!(
-        units,
-        TimeUnit::ElapsedMinutes
-            | TimeUnit::ElapsedHours
-            | TimeUnit::ElapsedDays
-            | TimeUnit::ElapsedWeeks
-            | TimeUnit::ElapsedMonths
-            | TimeUnit::ElapsedYears
-            | TimeUnit::ElapsedPercent
-    );
-    if elapsed {
-        return ((to.secs() - from.secs()) / 60) as f64;
-    }
-    let (lo, hi, sign) = if to < from {
-        (to, from, -1.0)
-    } else {
-        (from, to, 1.0)
-    };
-    // Ten years at most: beyond that the dates are not a schedule.
-    const MAX_DAYS: i64 = 3_660;
-    let (first, last) = (lo.days(), hi.days().min(lo.days() + MAX_DAYS));
-    let mut secs = 0i64;
-    for day in first..=last {
-        let start = if day == first { lo.time_of_day() } else { 0 };
-        let end = if day == hi.days() {
-            hi.time_of_day()
-        } else {
-            86_400
-        };
-        for (a, b) in day_ranges(project, cal, day) {
-            secs += (b.min(end) - a.max(start)).max(0);
-        }
-    }
-    sign * (secs / 60) as f64
+/// Working-time arithmetic over the project's calendars, with the working
+/// periods of each (calendar, day) computed once.
+pub(crate) struct WorkTime<'p> {
+    calendars: HashMap<i32, &'p Calendar>,
+    days: HashMap<(i32, i32, i64), Vec<(i64, i64)>>,
 }
 
-/// Working periods (seconds since midnight) of a day in a calendar.
-fn day_ranges(project: &Project, cal: CalendarRef<'_>, day: i64) -> Vec<(i64, i64)> {
-    match cal {
-        CalendarRef::One(c) => calendar_day(project, c, day, 0),
-        CalendarRef::Both(t, r) => {
-            let a = calendar_day(project, t, day, 0);
-            let b = calendar_day(project, r, day, 0);
-            let mut out = Vec::new();
-            for &(a0, a1) in &a {
-                for &(b0, b1) in &b {
-                    let (s, e) = (a0.max(b0), a1.min(b1));
-                    if s < e {
-                        out.push((s, e));
-                    }
-                }
+impl<'p> WorkTime<'p> {
+    pub(crate) fn new(project: &'p Project) -> Self {
+        WorkTime {
+            calendars: project.calendars.iter().rev().map(|c| (c.uid, c)).collect(),
+            days: HashMap::new(),
+        }
+    }
+
+    fn calendar(&self, uid: i32) -> Option<&'p Calendar> {
+        self.calendars.get(&uid).copied()
+    }
+
+    /// Signed working minutes from `from` to `to` (negative when `to` is
+    /// earlier), as MPXJ's calendar work: partial first and last days, whole
+    /// days between. Elapsed default units count wall-clock minutes.
+    pub(crate) fn minutes(
+        &mut self,
+        cal: CalendarRef<'p>,
+        from: DateTime,
+        to: DateTime,
+        units: TimeUnit,
+    ) -> f64 {
+        let elapsed = matches!(
+            units,
+            TimeUnit::ElapsedMinutes
+                | TimeUnit::ElapsedHours
+                | TimeUnit::ElapsedDays
+                | TimeUnit::ElapsedWeeks
+                | TimeUnit::ElapsedMonths
+                | TimeUnit::ElapsedYears
+                | TimeUnit::ElapsedPercent
+        );
+        if elapsed {
+            return ((to.secs() - from.secs()) / 60) as f64;
+        }
+        let (lo, hi, sign) = if to < from {
+            (to, from, -1.0)
+        } else {
+            (from, to, 1.0)
+        };
+        // Ten years at most: beyond that the dates are not a schedule.
+        const MAX_DAYS: i64 = 3_660;
+        let (first, last) = (lo.days(), hi.days().min(lo.days() + MAX_DAYS));
+        let mut secs = 0i64;
+        for day in first..=last {
+            let start = if day == first { lo.time_of_day() } else { 0 };
+            let end = if day == hi.days() {
+                hi.time_of_day()
+            } else {
+                86_400
+            };
+            for &(a, b) in self.day_ranges(cal, day) {
+                secs += (b.min(end) - a.max(start)).max(0);
             }
-            out
+        }
+        sign * (secs / 60) as f64
+    }
+
+    /// Working periods (seconds since midnight) of a day.
+    fn day_ranges(&mut self, cal: CalendarRef<'p>, day: i64) -> &[(i64, i64)] {
+        let key = match cal {
+            CalendarRef::One(c) => (c.uid, i32::MIN, day),
+            CalendarRef::Both(t, r) => (t.uid, r.uid, day),
+        };
+        if !self.days.contains_key(&key) {
+            let ranges = match cal {
+                CalendarRef::One(c) => self.calendar_day(c, day, 0),
+                CalendarRef::Both(t, r) => {
+                    let a = self.calendar_day(t, day, 0);
+                    let b = self.calendar_day(r, day, 0);
+                    let mut out = Vec::new();
+                    for &(a0, a1) in &a {
+                        for &(b0, b1) in &b {
+                            let (s, e) = (a0.max(b0), a1.min(b1));
+                            if s < e {
+                                out.push((s, e));
+                            }
+                        }
+                    }
+                    out
+                }
+            };
+            self.days.insert(key, ranges);
+        }
+        self.days.get(&key).map_or(&[], Vec::as_slice)
+    }
+
+    /// Exceptions (here or in a base), then a work week, then the week
+    /// pattern, inheriting unset days from the base calendar.
+    fn calendar_day(&self, c: &'p Calendar, day: i64, depth: u8) -> Vec<(i64, i64)> {
+        if let Some(e) = self.exception_on(c, day, depth) {
+            return if e.working {
+                hours(&e.hours)
+            } else {
+                Vec::new()
+            };
+        }
+        let weekday = usize::try_from((day + 4).rem_euclid(7)).unwrap_or(0);
+        // A work week covering the day replaces the calendar's own week.
+        let week = c
+            .work_weeks
+            .iter()
+            .find(|w| {
+                w.from.is_some_and(|f| f.days() <= day) && w.to.is_some_and(|t| day <= t.days())
+            })
+            .map_or(&c.days, |w| &w.days);
+        match week.get(weekday).cloned().flatten() {
+            Some(d) if d.working => hours(&d.hours),
+            Some(_) => Vec::new(),
+            None => self.base_week_day(c, weekday, depth),
         }
     }
-}
 
-/// Exceptions (here or in a base), then a work week, then the week pattern,
-/// inheriting unset days from the base calendar.
-fn calendar_day(project: &Project, c: &Calendar, day: i64, depth: u8) -> Vec<(i64, i64)> {
-    if let Some(e) = exception_on(project, c, day, depth) {
-        return if e.working {
-            hours(&e.hours)
-        } else {
-            Vec::new()
+    /// An inherited week day: the base calendar's pattern (not its
+    /// exceptions, which `exception_on` already looked at).
+    fn base_week_day(&self, c: &'p Calendar, weekday: usize, depth: u8) -> Vec<(i64, i64)> {
+        let Some(base) = c.base_uid.and_then(|u| self.calendar(u)) else {
+            return Vec::new();
         };
+        if depth > 8 {
+            return Vec::new();
+        }
+        match base.days.get(weekday).cloned().flatten() {
+            Some(d) if d.working => hours(&d.hours),
+            Some(_) => Vec::new(),
+            None => self.base_week_day(base, weekday, depth + 1),
+        }
     }
-    let weekday = usize::try_from((day + 4).rem_euclid(7)).unwrap_or(0);
-    // A work week covering the day replaces the calendar's own week.
-    let week = c
-        .work_weeks
-        .iter()
-        .find(|w| w.from.is_some_and(|f| f.days() <= day) && w.to.is_some_and(|t| day <= t.days()))
-        .map_or(&c.days, |w| &w.days);
-    let pattern = week.get(weekday).cloned().flatten();
-    match pattern {
-        Some(d) if d.working => hours(&d.hours),
-        Some(_) => Vec::new(),
-        None => base_week_day(project, c, weekday, depth),
-    }
-}
 
-/// An inherited week day: the base calendar's pattern (not its exceptions,
-/// which `exception_on` already looked at).
-fn base_week_day(project: &Project, c: &Calendar, weekday: usize, depth: u8) -> Vec<(i64, i64)> {
-    let Some(base) = c.base_uid.and_then(|u| project.calendar(u)) else {
-        return Vec::new();
-    };
-    if depth > 8 {
-        return Vec::new();
-    }
-    match base.days.get(weekday).cloned().flatten() {
-        Some(d) if d.working => hours(&d.hours),
-        Some(_) => Vec::new(),
-        None => base_week_day(project, base, weekday, depth + 1),
+    /// The exception of `c` (or of its bases) that covers `day`.
+    fn exception_on(
+        &self,
+        c: &'p Calendar,
+        day: i64,
+        depth: u8,
+    ) -> Option<&'p crate::model::CalendarException> {
+        let own = c
+            .exceptions
+            .iter()
+            .find(|e| e.from.days() <= day && day <= e.to.days() && recurs_on(e, day));
+        if own.is_some() || depth > 8 {
+            return own;
+        }
+        let base = c.base_uid.and_then(|u| self.calendar(u))?;
+        self.exception_on(base, day, depth + 1)
     }
 }
 
@@ -621,24 +671,6 @@ fn hours(h: &[crate::model::WorkingTime]) -> Vec<(i64, i64)> {
         .map(|w| (i64::from(w.from.0), i64::from(w.to.0)))
         .filter(|(a, b)| a < b)
         .collect()
-}
-
-/// The exception of `c` (or of its bases) that covers `day`.
-fn exception_on<'p>(
-    project: &'p Project,
-    c: &'p Calendar,
-    day: i64,
-    depth: u8,
-) -> Option<&'p crate::model::CalendarException> {
-    let own = c
-        .exceptions
-        .iter()
-        .find(|e| e.from.days() <= day && day <= e.to.days() && recurs_on(e, day));
-    if own.is_some() || depth > 8 {
-        return own;
-    }
-    let base = c.base_uid.and_then(|u| project.calendar(u))?;
-    exception_on(project, base, day, depth + 1)
 }
 
 /// Whether a (possibly recurring) exception falls on `day` inside its range.
@@ -948,42 +980,25 @@ mod tests {
             hours: Vec::new(),
         });
         project.calendars.push(derived);
+        let mut wt = WorkTime::new(&project);
         let base = CalendarRef::One(project.calendar(1).unwrap());
         let days = TimeUnit::Days;
         // Monday 08:00 to Wednesday 08:00: two working days.
-        assert_eq!(
-            working_minutes(&project, base, dt(4, 8), dt(6, 8), days),
-            960.0
-        );
+        assert_eq!(wt.minutes(base, dt(4, 8), dt(6, 8), days), 960.0);
         // Reversed order is negative; a weekend adds nothing.
-        assert_eq!(
-            working_minutes(&project, base, dt(11, 8), dt(8, 17), days),
-            0.0
-        );
-        assert_eq!(
-            working_minutes(&project, base, dt(12, 8), dt(8, 16), days),
-            -540.0
-        );
+        assert_eq!(wt.minutes(base, dt(11, 8), dt(8, 17), days), 0.0);
+        assert_eq!(wt.minutes(base, dt(12, 8), dt(8, 16), days), -540.0);
         // Part days: 16:01 to 17:00 is 59 minutes.
         let late = DateTime::new(2024, 3, 4, 16, 1, 0).unwrap();
-        assert_eq!(working_minutes(&project, base, late, dt(5, 8), days), 59.0);
+        assert_eq!(wt.minutes(base, late, dt(5, 8), days), 59.0);
         // The derived calendar inherits the week and drops its exception day.
         let derived = CalendarRef::One(project.calendar(2).unwrap());
-        assert_eq!(
-            working_minutes(&project, derived, dt(4, 8), dt(7, 8), days),
-            960.0
-        );
+        assert_eq!(wt.minutes(derived, dt(4, 8), dt(7, 8), days), 960.0);
         let both = CalendarRef::Both(project.calendar(1).unwrap(), project.calendar(2).unwrap());
-        assert_eq!(
-            working_minutes(&project, both, dt(4, 8), dt(7, 8), days),
-            960.0
-        );
+        assert_eq!(wt.minutes(both, dt(4, 8), dt(7, 8), days), 960.0);
         // Elapsed units count the clock.
         let elapsed = TimeUnit::ElapsedDays;
-        assert_eq!(
-            working_minutes(&project, base, dt(9, 0), dt(10, 0), elapsed),
-            1440.0
-        );
+        assert_eq!(wt.minutes(base, dt(9, 0), dt(10, 0), elapsed), 1440.0);
     }
 
     #[test]
