@@ -83,13 +83,14 @@ pub fn read(
     let uid_off = fixed_offset(&map, ASSIGNMENT | af::UNIQUE_ID);
     let task_off = fixed_offset(&map, ASSIGNMENT | af::TASK_UID);
     let res_off = fixed_offset(&map, ASSIGNMENT | af::RESOURCE_UID);
-    let (Some(uid_off), Some(task_off), Some(res_off)) = (uid_off, task_off, res_off) else {
-        return Ok(());
-    };
-    let count = if ctx.format == FileFormat::Mpp14 {
-        meta.header_count.min(meta.len())
-    } else {
-        meta.len()
+    // Without the key fields there are no records to read (placeholders
+    // and variances below still apply).
+    let (count, uid_off, task_off, res_off) = match (uid_off, task_off, res_off) {
+        (Some(u), Some(t), Some(r)) if ctx.format == FileFormat::Mpp14 => {
+            (meta.header_count.min(meta.len()), u, t, r)
+        }
+        (Some(u), Some(t), Some(r)) => (meta.len(), u, t, r),
+        _ => (0, 0, 0, 0),
     };
     let flag_bits = assignment_flag_bits(ctx);
     let factors = project.properties.factors;
