@@ -11,6 +11,10 @@ pub struct ReadOptions {
     pub max_entities: usize,
     /// Longest string kept, in characters; longer ones are cut.
     pub max_string_chars: usize,
+    /// The day whose resource rates and availability are reported, as
+    /// Project shows those "in effect today". `None` = the project's status
+    /// date, else the date it was last saved, so output never depends on the clock.
+    pub as_of: Option<crate::model::DateTime>,
 }
 
 impl Default for ReadOptions {
@@ -19,6 +23,7 @@ impl Default for ReadOptions {
             max_input_bytes: 50 * 1024 * 1024,
             max_entities: 1_000_000,
             max_string_chars: 1 << 20,
+            as_of: None,
         }
     }
 }

@@ -1327,6 +1327,7 @@ mod tests {
             var_kind: VarMetaKind::V12,
             key_rule: VarKeyRule::FieldIndex,
             default_units: TimeUnit::Days,
+            as_of: DateTime::from_mpp(15_000, 0),
         }
     }
 

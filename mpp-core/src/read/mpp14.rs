@@ -4,7 +4,7 @@
 use crate::container::{CompObj, Container, FileFormat};
 use crate::error::{Error, Result};
 use crate::fields;
-use crate::model::{Project, TimeUnit};
+use crate::model::{DateTime, Project, TimeUnit};
 use crate::options::ReadOptions;
 use crate::raw::field_map::{FieldMap, VarKeyRule};
 use crate::raw::fixed::unmask;
@@ -26,6 +26,8 @@ pub struct Ctx {
     pub var_kind: VarMetaKind,
     pub key_rule: VarKeyRule,
     pub default_units: TimeUnit,
+    /// The day rates and availability are evaluated at (see [`ReadOptions::as_of`]).
+    pub as_of: DateTime,
 }
 
 impl Ctx {
@@ -64,7 +66,7 @@ pub fn read(
     c: &mut Container<'_>,
     compobj: &CompObj,
     format: FileFormat,
-    _opts: &ReadOptions,
+    opts: &ReadOptions,
 ) -> Result<Project> {
     let (header_name, dir, var_kind, key_rule) = match format {
         FileFormat::Mpp14 => (
@@ -109,6 +111,7 @@ pub fn read(
         var_kind,
         key_rule,
         default_units: properties.default_duration_units.unwrap_or(TimeUnit::Days),
+        as_of: as_of(opts, &properties),
     };
     let mut project = Project {
         properties,
@@ -138,4 +141,14 @@ fn mpp9_password_set(header: &Props, mask: u8) -> bool {
         .first()
         .and_then(|&i| hash.get(i))
         .is_some_and(|&b| (b ^ mask) != 0)
+}
+
+/// The evaluation day for "in effect today" values: never the clock.
+pub fn as_of(opts: &ReadOptions, p: &crate::model::Properties) -> DateTime {
+    opts.as_of
+        .or(p.status_date)
+        .or(p.last_saved)
+        .or(p.creation_date)
+        .or(p.start_date)
+        .unwrap_or_else(|| DateTime::from_mpp(0, 0))
 }

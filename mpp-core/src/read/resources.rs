@@ -56,7 +56,7 @@ pub fn read(
         var_kind: ctx.var_kind,
     };
     let block = Block::read(c, &spec)?;
-    let now = now();
+    let now = ctx.as_of;
     let index = record_index(ctx, &map, &block);
     // The derived calendar that names this resource as its owner.
     let mut calendars: HashMap<i32, i32> = HashMap::new();
@@ -98,15 +98,6 @@ pub fn read(
     }
     project.resources = out;
     Ok(())
-}
-
-/// The wall clock "today": Project (and MPXJ) show the rate and availability
-/// in effect now.
-fn now() -> DateTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(0));
-    DateTime::from_secs(secs)
 }
 
 /// uid -> item index. Items shorter than the mapped record size are
@@ -700,6 +691,7 @@ pub(crate) mod tests {
             var_kind: VarMetaKind::V12,
             key_rule: VarKeyRule::FieldIndex,
             default_units: TimeUnit::Days,
+            as_of: DateTime::from_mpp(15_000, 0),
         }
     }
 
