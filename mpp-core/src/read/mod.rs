@@ -1,7 +1,7 @@
 //! From raw blocks to the project model.
 //!
 //! MPP9, MPP12 and MPP14 share one block structure (`Props`, fixed and var
-//! data described by field maps); [`mpp14::Ctx`] carries what differs between
+//! data described by field maps); `mpp14::Ctx` carries what differs between
 //! them so the entity readers (`tasks`, `resources`, ...) stay version-neutral.
 //! MPP8 (Project 98) stores fixed-size records without field maps and has its
 //! own reader in `mpp8/`, filling the same model.
