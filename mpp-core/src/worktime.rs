@@ -6,8 +6,8 @@
 //!
 //! 1. an exception covering the day, on the calendar or else on its base
 //!    calendars (nearest first); recurring exceptions only on their days;
-//! 2. else the calendar's work week holding the day (both ends set), else
-//!    its own week pattern;
+//! 2. else the work week holding the day (both ends set) of the calendar
+//!    or else of its bases, else the calendar's own week pattern;
 //! 3. a week day left unset inherits the base calendars' week pattern.
 //!
 //! An assignment may be scheduled on a task and a resource calendar at once
@@ -16,8 +16,8 @@
 //! Files are hostile input: base chains are followed at most
 //! [`MAX_BASE_DEPTH`] calendars deep and never through a calendar twice,
 //! spans longer than [`MAX_SPAN_DAYS`] give no value, and one [`WorkTime`]
-//! walks at most [`DAY_BUDGET`] days in all, so that no file can make the
-//! arithmetic slow.
+//! does at most [`BUDGET`] units of work in all (a day walked, an exception
+//! or work week looked at), so that no file can make the arithmetic slow.
 //!
 //! [`fill_variances`] derives the start and finish variances of tasks and
 //! assignments (working time from the baseline date to the current one);
@@ -36,8 +36,9 @@ pub const MAX_BASE_DEPTH: usize = 8;
 /// Longest span measured (about 110 years, more than any schedule spans):
 /// longer spans come from damaged dates and give no value.
 pub const MAX_SPAN_DAYS: i64 = 40_000;
-/// Days one [`WorkTime`] walks in all before it stops giving values.
-pub const DAY_BUDGET: i64 = 10_000_000;
+/// Days walked plus exceptions and work weeks looked at by one
+/// [`WorkTime`] before it stops giving values.
+pub const BUDGET: i64 = 20_000_000;
 /// Days whose working periods are kept for reuse.
 const CACHE_DAYS: usize = 200_000;
 
@@ -68,7 +69,7 @@ impl<'p> WorkTime<'p> {
             calendars: calendars.iter().rev().map(|c| (c.uid, c)).collect(),
             factors,
             days: RefCell::new(HashMap::new()),
-            budget: Cell::new(DAY_BUDGET),
+            budget: Cell::new(BUDGET),
         }
     }
 
@@ -94,8 +95,26 @@ impl<'p> WorkTime<'p> {
         .take(MAX_BASE_DEPTH)
     }
 
-    /// Working periods of `day` (days since 1970) on one calendar.
+    /// Takes `units` of work from the budget; false once it is spent.
+    fn charge(&self, units: usize) -> bool {
+        let left = self
+            .budget
+            .get()
+            .saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
+        self.budget.set(left);
+        left >= 0
+    }
+
+    /// Working periods of `day` (days since 1970) on one calendar; none
+    /// once the budget is spent (the walks asking then give no value).
     fn calendar_day(&self, c: &'p Calendar, day: i64) -> Periods {
+        let cost = self
+            .chain(c)
+            .map(|cc| cc.exceptions.len() + cc.work_weeks.len())
+            .sum();
+        if !self.charge(cost) {
+            return Vec::new();
+        }
         let exception = self
             .chain(c)
             .find_map(|cc| cc.exceptions.iter().find(|e| covers(e, day)));
@@ -107,11 +126,13 @@ impl<'p> WorkTime<'p> {
             };
         }
         let weekday = DateTime::from_secs(day * 86_400).weekday() as usize;
-        let week = c
-            .work_weeks
-            .iter()
-            .find(|w| {
-                w.from.is_some_and(|f| f.days() <= day) && w.to.is_some_and(|t| day <= t.days())
+        // A work week holding the day, the calendar's or else a base's.
+        let week = self
+            .chain(c)
+            .find_map(|cc| {
+                cc.work_weeks.iter().find(|w| {
+                    w.from.is_some_and(|f| f.days() <= day) && w.to.is_some_and(|t| day <= t.days())
+                })
             })
             .map_or(&c.days, |w| &w.days);
         // An unset day inherits the bases' week pattern (not their work weeks).
@@ -147,7 +168,7 @@ impl<'p> WorkTime<'p> {
             }
         };
         let mut cache = self.days.borrow_mut();
-        if cache.len() < CACHE_DAYS {
+        if cache.len() < CACHE_DAYS && !self.spent() {
             cache.insert((cal, day), out.clone());
         }
         out
@@ -160,11 +181,13 @@ impl<'p> WorkTime<'p> {
             CalendarRef::One(u) => self.calendar(u).is_some(),
             CalendarRef::Both(t, r) => self.calendar(t).is_some() && self.calendar(r).is_some(),
         };
-        if !known || days > MAX_SPAN_DAYS || days > self.budget.get() {
-            return false;
-        }
-        self.budget.set(self.budget.get() - days);
-        true
+        known
+            && (0..=MAX_SPAN_DAYS).contains(&days)
+            && self.charge(usize::try_from(days).unwrap_or(0))
+    }
+
+    fn spent(&self) -> bool {
+        self.budget.get() < 0
     }
 
     /// Working seconds from `from` to `to`, negative when `to` is earlier;
@@ -192,6 +215,9 @@ impl<'p> WorkTime<'p> {
                 .iter()
                 .map(|&(a, b)| (b.min(end) - a.max(start)).max(0))
                 .sum::<i64>();
+            if self.spent() {
+                return None;
+            }
         }
         Some(sign * secs)
     }
@@ -237,18 +263,21 @@ impl<'p> WorkTime<'p> {
     /// when the calendar runs out of working time within the limits.
     pub fn add(&self, cal: CalendarRef, from: DateTime, seconds: i64) -> Option<DateTime> {
         let forward = seconds >= 0;
-        let mut left = seconds.abs();
+        let mut left = seconds.saturating_abs();
+        if left == 0 {
+            return Some(from);
+        }
         let start = from.days();
         for n in 0..MAX_SPAN_DAYS {
-            if left == 0 {
-                return Some(from);
-            }
             if !self.walk_allowed(cal, 1) {
                 return None;
             }
             let day = if forward { start + n } else { start - n };
             let midnight = day * 86_400;
             let mut periods = self.day(cal, day);
+            if self.spent() {
+                return None;
+            }
             if !forward {
                 periods.reverse();
             }
@@ -408,7 +437,8 @@ pub fn fill_variances(project: &mut Project) {
             .and_then(|b| if start { b.start } else { b.finish })
     };
     for t in &mut project.tasks {
-        let Some(cal) = wt.one(t.calendar_uid.unwrap_or(default)) else {
+        // A calendar UID naming no calendar means the project's.
+        let Some(cal) = t.calendar_uid.and_then(|u| wt.one(u)).or(wt.one(default)) else {
             continue;
         };
         if t.start_variance.is_none() {
@@ -741,6 +771,24 @@ pub(crate) mod tests {
             w.minutes(ONE, jan(15, 0), jan(22, 0), MIN),
             Some(40.0 * 60.0)
         );
+        // A base's work week holds for the calendars derived from it.
+        let mut base = standard(1);
+        let mut week: [Option<CalendarDay>; 7] = Default::default();
+        week[2] = Some(CalendarDay::default());
+        base.work_weeks.push(WorkWeek {
+            name: None,
+            from: Some(jan(8, 0)),
+            to: Some(jan(14, 0)),
+            days: week,
+        });
+        let cals = [base, derived(2, 1)];
+        let w = wt(&cals);
+        // Tuesday the 9th is off; the other days are the base's.
+        assert_eq!(
+            w.minutes(TWO, jan(8, 0), jan(15, 0), MIN),
+            Some(32.0 * 60.0)
+        );
+        assert_eq!(w.minutes(TWO, jan(1, 0), jan(8, 0), MIN), Some(40.0 * 60.0));
     }
 
     #[test]
@@ -776,6 +824,25 @@ pub(crate) mod tests {
         );
         let near = CalendarRef::One(30 - MAX_BASE_DEPTH as i32 + 1);
         assert_eq!(w.minutes(near, jan(1, 0), jan(8, 0), MIN), Some(2400.0));
+    }
+
+    #[test]
+    fn hostile_calendars_stop_within_the_budget() {
+        // Many exceptions make each new day costly: the budget counts them.
+        let mut busy = standard(1);
+        let old = DateTime::new(1990, 1, 1, 0, 0, 0).unwrap();
+        busy.exceptions = vec![off(old, old, Recurrence::Daily); 1000];
+        let cals = [busy];
+        let w = wt(&cals);
+        w.budget.set(5_000);
+        assert_eq!(w.minutes(ONE, jan(1, 0), jan(31, 0), MIN), None);
+        // Days already resolved cost only the walk.
+        let w = wt(&cals);
+        assert_eq!(w.minutes(ONE, jan(1, 0), jan(8, 0), MIN), Some(2400.0));
+        w.budget.set(100);
+        assert_eq!(w.minutes(ONE, jan(1, 0), jan(8, 0), MIN), Some(2400.0));
+        assert_eq!(w.add(ONE, jan(1, 0), 3600 * 1000), None);
+        assert!(w.spent());
     }
 
     #[test]
@@ -869,5 +936,12 @@ pub(crate) mod tests {
         task.ignore_resource_calendar = true;
         let own = assignment_calendar(&w, 1, &task, project.resources.first());
         assert_eq!(own, Some(ONE));
+        // A task calendar UID naming no calendar means the project's.
+        project.tasks[0].calendar_uid = Some(99);
+        project.tasks[0].start_variance = None;
+        project.properties.default_calendar_uid = Some(2);
+        fill_variances(&mut project);
+        let t = &project.tasks[0];
+        assert_eq!(t.start_variance, Some(Duration::new(1.0, TimeUnit::Days)));
     }
 }
