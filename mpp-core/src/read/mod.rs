@@ -73,6 +73,9 @@ pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
         }
         FileFormat::Mpp8 => mpp8::read(&mut c, &compobj, opts)?,
     };
+    // Files store few of the variances Project shows; derive the rest here,
+    // the same way for every format.
+    crate::worktime::fill_variances(&mut project);
     project.properties.file_format = Some(format);
     project.properties.application = Some(compobj.application_name.clone());
     project.properties.application_version = compobj.application_version();
