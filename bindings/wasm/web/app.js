@@ -84,26 +84,44 @@ function celula(tr, classe, texto) {
   return td;
 }
 
-/** Month (or year) ticks across the Gantt column for the span [ini, fim] in minutes. */
+/** Ticks across the Gantt column for the span [ini, fim] in minutes: weeks, months or years. */
 function escala(ini, fim) {
   const el = $('escala');
   el.replaceChildren();
   const total = fim - ini;
+  const dia = 1440;
   const d0 = new Date(ini * 60000);
-  const anos = total / 525600 > 3;
-  let d = new Date(Date.UTC(d0.getUTCFullYear(), anos ? 0 : d0.getUTCMonth(), 1));
-  const passo = Math.max(1, Math.ceil(total / 43200 / 12)); // at most ~12 month labels
+  let modo = 'mes';
+  if (total / dia <= 100) modo = 'semana';
+  else if (total / 525600 > 3) modo = 'ano';
+  let d;
+  let passo = 1;
+  if (modo === 'semana') {
+    // Mondays, every one or two weeks.
+    d = new Date(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth(), d0.getUTCDate() + ((8 - d0.getUTCDay()) % 7)));
+    passo = total / dia > 50 ? 14 : 7;
+  } else if (modo === 'mes') {
+    d = new Date(Date.UTC(d0.getUTCFullYear(), d0.getUTCMonth(), 1));
+    passo = Math.max(1, Math.ceil(total / 43200 / 12)); // at most ~12 month labels
+  } else {
+    d = new Date(Date.UTC(d0.getUTCFullYear(), 0, 1));
+    passo = Math.max(1, Math.ceil(total / 525600 / 12));
+  }
+  const dois = (n) => String(n).padStart(2, '0');
   for (let n = 0; n < 200 && d.getTime() / 60000 <= fim; n++) {
     const pos = (d.getTime() / 60000 - ini) / total;
     if (pos >= 0) {
       const s = document.createElement('span');
       s.style.left = `${(pos * 100).toFixed(3)}%`;
-      s.textContent = anos ? `${d.getUTCFullYear()}` : `${MESES[d.getUTCMonth()]}/${String(d.getUTCFullYear()).slice(2)}`;
+      s.textContent =
+        modo === 'semana' ? `${dois(d.getUTCDate())}/${dois(d.getUTCMonth() + 1)}`
+          : modo === 'mes' ? `${MESES[d.getUTCMonth()]}/${String(d.getUTCFullYear()).slice(2)}`
+            : `${d.getUTCFullYear()}`;
       el.appendChild(s);
     }
-    d = anos
-      ? new Date(Date.UTC(d.getUTCFullYear() + 1, 0, 1))
-      : new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + passo, 1));
+    d = modo === 'semana' ? new Date(d.getTime() + passo * dia * 60000)
+      : modo === 'mes' ? new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + passo, 1))
+        : new Date(Date.UTC(d.getUTCFullYear() + passo, 0, 1));
   }
 }
 
@@ -113,7 +131,7 @@ function mostrar(project, nomeArquivo, ms) {
   const titulo = p.title || nomeArquivo.replace(/\.[^.]*$/, '');
   $('nome-projeto').textContent = titulo;
   $('r-arquivo').textContent = nomeArquivo;
-  $('r-formato').textContent = [p.file_format, p.application].filter(Boolean).join(' · ') || '—';
+  $('r-formato').textContent = [p.file_format?.toUpperCase(), p.application?.replace('Microsoft.Project', 'Project')].filter(Boolean).join(' · ') || '—';
   $('r-inicio').textContent = formatarData(p.start_date) || '—';
   $('r-termino').textContent = formatarData(p.finish_date) || '—';
   $('r-tarefas').textContent = linhas.filter((l) => !l.nula).length;
