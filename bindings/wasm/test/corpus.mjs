@@ -1,5 +1,5 @@
 // Where the tests find the repository, the CLI and the (optional) corpus beside it.
-import { readdirSync, statSync, existsSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -28,6 +28,22 @@ export function largest(files) {
   for (const rel of files.list) {
     const size = statSync(path.join(files.root, rel)).size;
     if (!best || size > best.size) best = { rel, size };
+  }
+  return best;
+}
+
+/** The corpus file with the most tasks according to manifest.tsv (beside `mpp/`), if any. */
+export function mostTasks(files) {
+  const manifest = path.join(files.root, '..', 'manifest.tsv');
+  if (!existsSync(manifest)) return null;
+  const [head, ...lines] = readFileSync(manifest, 'utf8').trim().split('\n');
+  const cols = head.split('\t');
+  const [ip, it] = [cols.indexOf('path'), cols.indexOf('tasks')];
+  let best = null;
+  for (const line of lines) {
+    const f = line.split('\t');
+    const tasks = Number(f[it]);
+    if (files.list.includes(f[ip]) && Number.isFinite(tasks) && (!best || tasks > best.tasks)) best = { rel: f[ip], tasks };
   }
   return best;
 }
