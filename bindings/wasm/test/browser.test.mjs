@@ -89,7 +89,8 @@ test('the page refuses what it cannot read, in Portuguese', async () => {
   await load({ name: 'notas.txt', mimeType: 'text/plain', buffer: Buffer.from('isto não é um projeto') });
   assert.match(await page.textContent('#estado'), /não é um projeto do Microsoft Project/);
   await load({ name: 'plano.xml', mimeType: 'application/xml', buffer: Buffer.from('<?xml version="1.0"?><Project/>') });
-  assert.match(await page.textContent('#estado'), /XML \(MSPDI\)/);
+  // Until the MSPDI reader lands the page says XML is not readable yet; afterwards it reads it.
+  assert.match(await page.textContent('#estado'), /XML \(MSPDI\)|plano\.xml lido em/);
 });
 
 const files = corpusFiles();
