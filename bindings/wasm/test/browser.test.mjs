@@ -167,6 +167,25 @@ test('a corpus file: table rows match `mpp info --json`, the download matches `m
   assert.deepEqual(foreign, []);
 });
 
+test('a file dropped on the box is read like a picked one', { skip: reason }, async () => {
+  const rel = SHOWCASE.find((f) => files.list.includes(f)) ?? files.list[0];
+  const b64 = readFileSync(path.join(files.root, rel)).toString('base64');
+  await page.evaluate(() => delete document.body.dataset.leituraMs);
+  await page.evaluate(
+    ([b64, name]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bytes], name));
+      const box = document.getElementById('soltar');
+      box.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      box.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    },
+    [b64, path.basename(rel)],
+  );
+  await page.waitForSelector('body[data-leitura-ms]');
+  assert.equal(await page.textContent('#r-arquivo'), path.basename(rel));
+});
+
 /** Times the reader in the page on one file: its first read through the file input, then
  *  the median of 7 runs of parse, read() to a JS object, and parse + MSPDI bytes. */
 async function timeFile(rel) {
