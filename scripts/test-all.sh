@@ -7,3 +7,9 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+
+# The Python and Node bindings (own workspaces): build, install, suites.
+# MPP_SKIP_BINDINGS=1 leaves them out of a quick local run.
+if [ "${MPP_SKIP_BINDINGS:-0}" != 1 ]; then
+    bash scripts/test-bindings.sh
+fi

@@ -11,7 +11,7 @@ use napi_derive::napi;
 /// napi names an error's `code` after its status; a `String` status gives
 /// ours, and the JS object made from it is what gets thrown.
 fn coded_error(env: &Env, code: &str, message: String) -> Error {
-    let js = JsError::from(Error::new(code.to_string(), message)).into_unknown(*env);
+    let js = JsError::from(Error::new(code, message)).into_unknown(*env);
     Error::from(js)
 }
 

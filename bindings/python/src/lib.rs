@@ -144,7 +144,9 @@ fn write_xml(project: &mpp_core::Project, path: &std::path::Path) -> std::io::Re
 /// Reads a project from a file path, without the GIL.
 #[pyfunction]
 fn read_path(py: Python<'_>, path: PathBuf) -> PyResult<NativeProject> {
-    let inner = py.detach(|| read_file(&path)).map_err(|e| to_py_err(py, e))?;
+    let inner = py
+        .detach(|| read_file(&path))
+        .map_err(|e| to_py_err(py, e))?;
     Ok(NativeProject { inner })
 }
 
@@ -158,7 +160,9 @@ fn read_bytes(py: Python<'_>, data: &[u8]) -> PyResult<NativeProject> {
 /// Reads `src` and writes its MSPDI document to `dst`, without the GIL.
 #[pyfunction]
 fn convert(py: Python<'_>, src: PathBuf, dst: PathBuf) -> PyResult<()> {
-    let project = py.detach(|| read_file(&src)).map_err(|e| to_py_err(py, e))?;
+    let project = py
+        .detach(|| read_file(&src))
+        .map_err(|e| to_py_err(py, e))?;
     py.detach(|| write_xml(&project, &dst))?;
     Ok(())
 }
