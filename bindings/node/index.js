@@ -61,6 +61,11 @@ function readFile(path) {
   return new Project(native.readFile(String(path)))
 }
 
+/** Reads a project from a file path on libuv's thread pool; rejects with a coded Error. */
+async function readFileAsync(path) {
+  return new Project(await native.readFileAsync(String(path)))
+}
+
 /** Reads a project from the bytes of a file (Buffer or Uint8Array). */
 function read(buffer) {
   const data = Buffer.isBuffer(buffer) ? buffer : Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
@@ -72,4 +77,4 @@ function convert(src, dst) {
   native.convert(String(src), String(dst))
 }
 
-module.exports = { Project, readFile, read, convert }
+module.exports = { Project, readFile, readFileAsync, read, convert }

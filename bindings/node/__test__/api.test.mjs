@@ -87,6 +87,17 @@ test('buffer, path and writeXml agree', { skip: skipCorpus }, () => {
   assert.equal(readFileSync(out, 'utf8'), xml)
 })
 
+test('readFileAsync reads off the main thread and rejects with a code', { skip: skipCorpus }, async () => {
+  const [a, b] = await Promise.all([mpp.readFileAsync(SAMPLE), mpp.readFileAsync(SAMPLE)])
+  assert.equal(a.tasks.length, 15)
+  assert.equal(a.toXml(), b.toXml())
+  assert.equal(a.toXml(), mpp.readFile(SAMPLE).toXml())
+  await assert.rejects(mpp.readFileAsync('/nonexistent/plan.mpp'), (e) => e instanceof Error && e.code === 'ENOENT')
+  if (existsSync(PASSWORD)) {
+    await assert.rejects(mpp.readFileAsync(PASSWORD), (e) => e instanceof Error && e.code === 'password_protected')
+  }
+})
+
 test('password protected', { skip: skipCorpus || (!existsSync(PASSWORD) && 'no password sample') }, () => {
   let err
   try {

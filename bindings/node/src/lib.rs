@@ -146,6 +146,32 @@ pub fn read(env: Env, data: Buffer) -> Result<NativeProject> {
     Ok(NativeProject { inner })
 }
 
+/// Reading a file on libuv's thread pool, so the event loop stays free.
+pub struct ReadFileTask {
+    path: String,
+}
+
+impl Task for ReadFileTask {
+    // The core's error travels to `resolve`, which can build the coded JS error.
+    type Output = std::result::Result<mpp_core::Project, mpp_core::Error>;
+    type JsValue = NativeProject;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        Ok(read_path(&self.path))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<NativeProject> {
+        let inner = output.map_err(|e| to_js_err(&env, e))?;
+        Ok(NativeProject { inner })
+    }
+}
+
+/// Reads a project from a file path off the main thread.
+#[napi(ts_return_type = "Promise<NativeProject>")]
+pub fn read_file_async(path: String) -> AsyncTask<ReadFileTask> {
+    AsyncTask::new(ReadFileTask { path })
+}
+
 /// Reads `src` and writes its MSPDI document to `dst`, as `mpp convert` does.
 #[napi]
 pub fn convert(env: Env, src: String, dst: String) -> Result<()> {
