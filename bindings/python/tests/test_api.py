@@ -130,6 +130,8 @@ def test_bytes_path_and_write_agree(corpus, tmp_path):
     from_bytes = mpp_core.read(path.read_bytes())
     xml = from_path.to_xml()
     assert xml.startswith("<?xml") and xml == from_bytes.to_xml()
+    with open(path, "rb") as f:
+        assert mpp_core.read(f).to_xml() == xml
     out = tmp_path / "out.xml"
     from_bytes.write_xml(out)
     assert out.read_bytes() == xml.encode()

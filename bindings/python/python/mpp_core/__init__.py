@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Optional, Union
+from typing import Any, BinaryIO, Optional, Union
 
 from . import _native
 from ._base import Duration, Record, TimeFactors, TimeUnit
@@ -46,7 +46,7 @@ from ._native import (
 
 __version__ = "0.1.0"
 
-Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
+Source = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, BinaryIO]
 
 
 class Project:
@@ -132,12 +132,14 @@ class Project:
 
 
 def read(source: Source) -> Project:
-    """Reads a project from a path or from the bytes of a file.
+    """Reads a project from a path, from the bytes of a file, or from a binary file object.
 
     Raises `PasswordProtectedError`, `UnsupportedVersionError`, `CorruptFileError`
     or `TooLargeError` (all `MppError`s, with `.code`) when the file cannot be
     read, and `OSError` (e.g. `FileNotFoundError`) when it cannot be opened.
     """
+    if hasattr(source, "read"):
+        source = source.read()  # type: ignore[union-attr]
     if isinstance(source, (bytes, bytearray, memoryview)):
         return Project(_native.read_bytes(bytes(source)))
     return Project(_native.read_path(os.fspath(source)))
