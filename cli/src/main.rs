@@ -8,9 +8,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  mpp convert IN.mpp [-o OUT.xml]      convert one file (stdout without -o)
-  mpp convert DIR -o OUTDIR            convert every .mpp under DIR
-  mpp info IN.mpp [--json]             version, counts and key properties";
+  mpp convert IN.mpp|IN.xml [-o OUT.xml]   convert one file (stdout without -o)
+  mpp convert DIR -o OUTDIR                convert every .mpp under DIR
+  mpp info IN.mpp|IN.xml [--json]          version, counts and key properties
+
+IN may be an .mpp file or MSPDI XML (told apart by content).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,17 +78,22 @@ fn parse_io(
     Ok((input, output, seen))
 }
 
+/// Reads an `.mpp` file or an MSPDI document, told apart by content.
 fn read(path: &Path) -> Result<mpp_core::Project, Failure> {
-    let is_xml = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
-    if is_xml {
-        return Err(Failure::File(format!(
-            "{}: reading MSPDI XML is not supported yet",
-            path.display()
-        )));
+    let fail = |e: mpp_core::Error| Failure::File(format!("{}: {e}", path.display()));
+    let opts = mpp_core::ReadOptions::default();
+    let file = std::fs::File::open(path).map_err(|e| fail(e.into()))?;
+    let len = file.metadata().map_err(|e| fail(e.into()))?.len();
+    if len > opts.max_input_bytes {
+        return Err(fail(mpp_core::Error::TooLarge {
+            size: len,
+            limit: opts.max_input_bytes,
+        }));
     }
-    mpp_core::read_path(path).map_err(|e| Failure::File(format!("{}: {e}", path.display())))
+    let mut data = Vec::new();
+    io::Read::read_to_end(&mut io::Read::take(file, opts.max_input_bytes + 1), &mut data)
+        .map_err(|e| fail(e.into()))?;
+    mpp_xml::read_any(&data, &opts).map_err(fail)
 }
 
 fn convert(rest: &[String]) -> Result<ExitCode, Failure> {

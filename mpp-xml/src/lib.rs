@@ -8,8 +8,11 @@
 #![forbid(unsafe_code)]
 
 pub mod format;
+mod read;
 mod write;
 
+pub use mpp_core;
+pub use read::{read, read_any, read_bytes, sniff, InputKind};
 pub use write::{write, WriteOptions};
 
 /// Writes the project as an MSPDI document into a string.
