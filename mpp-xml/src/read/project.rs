@@ -38,8 +38,9 @@ pub fn read(h: &Node, p: &mut Project) {
     pr.default_start_time = h.text("DefaultStartTime").and_then(|t| time_of_day(t, false));
     pr.default_finish_time = h.text("DefaultFinishTime").and_then(|t| time_of_day(t, false));
     let defaults = TimeFactors::default();
-    // Zero or negative factors would make every duration conversion absurd.
-    let positive = |name: &str, default: f64| h.float(name).filter(|&v| v > 0.0).unwrap_or(default);
+    // Negative factors would make every duration conversion absurd; zero
+    // (MPXJ's value for some Project 98 files) is guarded where divided by.
+    let positive = |name: &str, default: f64| h.float(name).filter(|&v| v >= 0.0).unwrap_or(default);
     pr.factors = TimeFactors {
         minutes_per_day: positive("MinutesPerDay", defaults.minutes_per_day),
         minutes_per_week: positive("MinutesPerWeek", defaults.minutes_per_week),
