@@ -91,8 +91,11 @@ fn read(path: &Path) -> Result<mpp_core::Project, Failure> {
         }));
     }
     let mut data = Vec::new();
-    io::Read::read_to_end(&mut io::Read::take(file, opts.max_input_bytes + 1), &mut data)
-        .map_err(|e| fail(e.into()))?;
+    io::Read::read_to_end(
+        &mut io::Read::take(file, opts.max_input_bytes + 1),
+        &mut data,
+    )
+    .map_err(|e| fail(e.into()))?;
     mpp_xml::read_any(&data, &opts).map_err(fail)
 }
 

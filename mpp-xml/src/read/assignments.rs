@@ -39,8 +39,7 @@ pub fn read(ctx: &Ctx, a: &Node, p: &mut Project) {
     let ruid = a.i32("ResourceUID").unwrap_or(NULL_RESOURCE);
     let resource_uid = (ruid != NULL_RESOURCE).then_some(ruid);
     let placeholder_like = resource_uid.is_none()
-        && a
-            .children
+        && a.children
             .iter()
             .all(|c| PLACEHOLDER_ELEMENTS.contains(&c.name.as_str()));
     let units = ctx.default_units;
@@ -74,7 +73,7 @@ pub fn read(ctx: &Ctx, a: &Node, p: &mut Project) {
         finish: a.date("Finish"),
         finish_variance: Some(tenths("FinishVariance", units).unwrap_or(zero)),
         hyperlink: hyperlink(a),
-        work_variance: Some(a.float("WorkVariance").map_or(0.0, |v| v / 60_000.0)),
+        work_variance: Some(a.nonzero("WorkVariance").map_or(0.0, |v| v / 60_000.0)),
         has_fixed_rate_units: a.flag("HasFixedRateUnits"),
         fixed_material: a.flag("FixedMaterial"),
         // Always set, so that its format survives a zero delay.

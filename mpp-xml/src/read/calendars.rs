@@ -7,8 +7,7 @@
 //! counted twice.
 
 use mpp_core::{
-    Calendar, CalendarDay, CalendarException, DateTime, Project, Recurrence, WorkWeek,
-    WorkingTime,
+    Calendar, CalendarDay, CalendarException, DateTime, Project, Recurrence, WorkWeek, WorkingTime,
 };
 
 use super::tree::Node;
@@ -19,7 +18,9 @@ pub fn read(c: &Node, p: &mut Project) {
         return;
     };
     let base_uid = c.i32("BaseCalendarUID").filter(|&b| b >= 0 && b != uid);
-    let is_base = c.text("IsBaseCalendar").map_or(base_uid.is_none(), super::values::parse_bool);
+    let is_base = c
+        .text("IsBaseCalendar")
+        .map_or(base_uid.is_none(), super::values::parse_bool);
     let mut cal = Calendar {
         uid,
         guid: c.guid("GUID"),
@@ -66,7 +67,11 @@ fn week(n: Option<&Node>) -> [Option<CalendarDay>; 7] {
             let working = d.flag("DayWorking");
             *slot = Some(CalendarDay {
                 working,
-                hours: if working { working_times(d) } else { Vec::new() },
+                hours: if working {
+                    working_times(d)
+                } else {
+                    Vec::new()
+                },
             });
         }
     }
@@ -129,7 +134,11 @@ fn exception(e: &Node) -> Option<CalendarException> {
         _ => Recurrence::Daily,
     };
     let working = e.flag("DayWorking");
-    let hours = if working { working_times(e) } else { Vec::new() };
+    let hours = if working {
+        working_times(e)
+    } else {
+        Vec::new()
+    };
     Some(CalendarException {
         name: e.string("Name"),
         from,
@@ -146,7 +155,11 @@ fn legacy_exception(d: &Node) -> Option<CalendarException> {
     let (from, to) = period(d);
     let from = from.or(to)?;
     let working = d.flag("DayWorking");
-    let hours = if working { working_times(d) } else { Vec::new() };
+    let hours = if working {
+        working_times(d)
+    } else {
+        Vec::new()
+    };
     Some(CalendarException {
         name: None,
         from,

@@ -5,7 +5,7 @@ use mpp_core::fields::{self, CustomKind};
 use mpp_core::{CustomFieldDef, CustomValue, FieldValue, LookupValue, Project, TimeUnit};
 
 use super::tree::Node;
-use super::values::{parse_float, xsd_seconds};
+use super::values::{parse_float, present, xsd_seconds};
 use super::Ctx;
 
 /// The definition of `field_id`, created when missing.
@@ -73,15 +73,17 @@ pub fn read_values(ctx: &Ctx, n: &Node, p: &Project) -> Vec<CustomValue> {
         let Some((fam, _)) = fields::any_custom_field(id) else {
             continue;
         };
-        let Some(text) = e.text("Value") else { continue };
+        let Some(text) = e.text("Value") else {
+            continue;
+        };
         let value = match fam.kind {
             CustomKind::Text | CustomKind::OutlineCode => FieldValue::Text(text.to_string()),
             CustomKind::Number => match parse_float(text) {
-                Some(v) => FieldValue::Number(v),
+                Some(v) => FieldValue::Number(present(v)),
                 None => continue,
             },
             CustomKind::Cost => match parse_float(text) {
-                Some(v) => FieldValue::Cost(v / 100.0),
+                Some(v) => FieldValue::Cost(present(v / 100.0)),
                 None => continue,
             },
             CustomKind::Flag => FieldValue::Flag(super::values::parse_bool(text)),
@@ -96,7 +98,11 @@ pub fn read_values(ctx: &Ctx, n: &Node, p: &Project) -> Vec<CustomValue> {
                     .units("DurationFormat", ctx.default_units)
                     .unwrap_or(TimeUnit::Hours);
                 match xsd_seconds(text) {
-                    Some(s) => FieldValue::Duration(super::values::in_units(s / 60.0, units, &ctx.f)),
+                    Some(s) => {
+                        let mut d = super::values::in_units(s / 60.0, units, &ctx.f);
+                        d.value = present(d.value);
+                        FieldValue::Duration(d)
+                    }
                     None => continue,
                 }
             }

@@ -162,14 +162,11 @@ impl<'a, 'o> Reading<'a, 'o> {
     }
 
     fn run(mut self) -> Result<Project> {
-        let root = loop {
-            match self.events.next()? {
-                Item::Open(e, empty) => break (e, empty),
-                Item::Close => return Err(corrupt("unbalanced end tag")),
-                Item::Eof => return Err(Error::NotProjectFile("no XML element found".into())),
-            }
+        let (root, empty) = match self.events.next()? {
+            Item::Open(e, empty) => (e, empty),
+            Item::Close => return Err(corrupt("unbalanced end tag")),
+            Item::Eof => return Err(Error::NotProjectFile("no XML element found".into())),
         };
-        let (root, empty) = root;
         let name = local_name(&root);
         if name != "Project" {
             return Err(Error::NotProjectFile(format!(

@@ -23,7 +23,9 @@ pub fn read(h: &Node, p: &mut Project) {
     pr.revision = h.i32("Revision");
     pr.last_saved = h.date("LastSaved");
     pr.last_printed = h.date("LastPrinted");
-    pr.schedule_from_start = h.text("ScheduleFromStart").is_none_or(super::values::parse_bool);
+    pr.schedule_from_start = h
+        .text("ScheduleFromStart")
+        .is_none_or(super::values::parse_bool);
     pr.start_date = h.date("StartDate");
     pr.finish_date = h.date("FinishDate");
     pr.status_date = h.date("StatusDate");
@@ -35,21 +37,29 @@ pub fn read(h: &Node, p: &mut Project) {
     pr.currency_code = h.string("CurrencyCode");
     pr.currency_symbol_position = h.u16("CurrencySymbolPosition");
     pr.default_calendar_uid = h.i32("CalendarUID");
-    pr.default_start_time = h.text("DefaultStartTime").and_then(|t| time_of_day(t, false));
-    pr.default_finish_time = h.text("DefaultFinishTime").and_then(|t| time_of_day(t, false));
+    pr.default_start_time = h
+        .text("DefaultStartTime")
+        .and_then(|t| time_of_day(t, false));
+    pr.default_finish_time = h
+        .text("DefaultFinishTime")
+        .and_then(|t| time_of_day(t, false));
     let defaults = TimeFactors::default();
     // Negative factors would make every duration conversion absurd; zero
     // (MPXJ's value for some Project 98 files) is guarded where divided by.
-    let positive = |name: &str, default: f64| h.float(name).filter(|&v| v >= 0.0).unwrap_or(default);
+    let positive =
+        |name: &str, default: f64| h.float(name).filter(|&v| v >= 0.0).unwrap_or(default);
     pr.factors = TimeFactors {
         minutes_per_day: positive("MinutesPerDay", defaults.minutes_per_day),
         minutes_per_week: positive("MinutesPerWeek", defaults.minutes_per_week),
         days_per_month: positive("DaysPerMonth", defaults.days_per_month),
     };
     pr.default_task_type = h.u16("DefaultTaskType");
-    pr.default_standard_rate = h.float("DefaultStandardRate");
-    pr.default_overtime_rate = h.float("DefaultOvertimeRate");
-    pr.default_duration_units = Some(h.units("DurationFormat", TimeUnit::Days).unwrap_or(TimeUnit::Days));
+    pr.default_standard_rate = h.nonzero("DefaultStandardRate");
+    pr.default_overtime_rate = h.nonzero("DefaultOvertimeRate");
+    pr.default_duration_units = Some(
+        h.units("DurationFormat", TimeUnit::Days)
+            .unwrap_or(TimeUnit::Days),
+    );
     pr.default_work_units = h.u16("WorkFormat");
     pr.editable_actual_costs = h.flag("EditableActualCosts");
     pr.honor_constraints = h.flag("HonorConstraints");

@@ -50,10 +50,10 @@ pub fn read(ctx: &Ctx, r: &Node, p: &mut Project) {
         actual_overtime_work: r.hours("ActualOvertimeWork"),
         remaining_overtime_work: r.hours("RemainingOvertimeWork"),
         percent_work_complete: r.float("PercentWorkComplete"),
-        standard_rate: r.float("StandardRate"),
+        standard_rate: r.nonzero("StandardRate"),
         standard_rate_units: r.u16("StandardRateFormat"),
         cost: r.money("Cost"),
-        overtime_rate: r.float("OvertimeRate"),
+        overtime_rate: r.nonzero("OvertimeRate"),
         overtime_rate_units: r.u16("OvertimeRateFormat"),
         overtime_cost: r.money("OvertimeCost"),
         cost_per_use: r.money("CostPerUse"),
@@ -62,7 +62,7 @@ pub fn read(ctx: &Ctx, r: &Node, p: &mut Project) {
         remaining_cost: r.money("RemainingCost"),
         remaining_overtime_cost: r.money("RemainingOvertimeCost"),
         // Computed by the writer when empty: taken as written (absent = zero).
-        work_variance: Some(r.float("WorkVariance").map_or(0.0, |v| v / 60_000.0)),
+        work_variance: Some(r.nonzero("WorkVariance").map_or(0.0, |v| v / 60_000.0)),
         cost_variance: Some(r.money("CostVariance").unwrap_or(0.0)),
         sv: Some(r.money("SV").unwrap_or(0.0)),
         cv: Some(r.money("CV").unwrap_or(0.0)),
@@ -89,7 +89,6 @@ pub fn read(ctx: &Ctx, r: &Node, p: &mut Project) {
                 units: a.float("AvailableUnits").unwrap_or(1.0),
             })
             .collect(),
-        ..Resource::default()
     };
     p.resources.push(resource);
 }
@@ -103,6 +102,6 @@ fn rate(e: &Node) -> CostRate {
         standard_rate_units: e.u16("StandardRateFormat").unwrap_or(2),
         overtime_rate: e.float("OvertimeRate").unwrap_or(0.0),
         overtime_rate_units: e.u16("OvertimeRateFormat").unwrap_or(2),
-        cost_per_use: e.money("CostPerUse").unwrap_or(0.0),
+        cost_per_use: e.money_exact("CostPerUse").unwrap_or(0.0),
     }
 }

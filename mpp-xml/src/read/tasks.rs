@@ -1,8 +1,6 @@
 //! `<Tasks>`: task fields, predecessor links, baselines, custom values.
 
-use mpp_core::{
-    Baseline, Duration, Hyperlink, Project, Relation, RelationType, Task, TimeUnit,
-};
+use mpp_core::{Baseline, Duration, Hyperlink, Project, Relation, RelationType, Task, TimeUnit};
 
 use super::custom;
 use super::tree::Node;
@@ -16,7 +14,9 @@ pub fn read(ctx: &Ctx, t: &Node, p: &mut Project) {
     let f = &ctx.f;
     let is_null = t.flag("IsNull");
     let format = t.u16("DurationFormat");
-    let units = format.map_or(ctx.default_units, |c| TimeUnit::from_code(c, ctx.default_units));
+    let units = format.map_or(ctx.default_units, |c| {
+        TimeUnit::from_code(c, ctx.default_units)
+    });
     let estimated = t.flag("Estimated") || format.is_some_and(|c| c & 0x20 != 0);
     let dur = |name: &str| t.duration(name, units, f);
     // Slacks and variances: tenths of a minute at the fixed factors, shown in the task's units.
@@ -40,7 +40,7 @@ pub fn read(ctx: &Ctx, t: &Node, p: &mut Project) {
         priority: t.u16("Priority"),
         start: t.date("Start"),
         finish: t.date("Finish"),
-        duration: Some(dur("Duration").unwrap_or(zero)),
+        duration: Some(t.duration_exact("Duration", units, f).unwrap_or(zero)),
         work: t.hours("Work"),
         stop: t.date("Stop"),
         resume: t.date("Resume"),
@@ -59,7 +59,7 @@ pub fn read(ctx: &Ctx, t: &Node, p: &mut Project) {
         late_finish: t.date("LateFinish"),
         start_variance: Some(tenths("StartVariance").unwrap_or(zero)),
         finish_variance: Some(tenths("FinishVariance").unwrap_or(zero)),
-        work_variance: Some(t.float("WorkVariance").map_or(0.0, |v| v / 60_000.0)),
+        work_variance: Some(t.nonzero("WorkVariance").map_or(0.0, |v| v / 60_000.0)),
         free_slack: tenths("FreeSlack"),
         total_slack: tenths("TotalSlack"),
         start_slack: tenths("StartSlack"),
@@ -109,7 +109,10 @@ pub fn read(ctx: &Ctx, t: &Node, p: &mut Project) {
         rollup: t.flag("Rollup"),
         marked: t.flag("Marked"),
         earned_value_method: t.u16("EarnedValueMethod"),
-        predecessors: t.all("PredecessorLink").filter_map(|l| link(ctx, l)).collect(),
+        predecessors: t
+            .all("PredecessorLink")
+            .filter_map(|l| link(ctx, l))
+            .collect(),
         custom: custom::read_values(ctx, t, p),
         baselines: baselines(t, ctx, true),
         start_text: t.string("StartText"),

@@ -1,8 +1,6 @@
 //! Reader unit tests on small documents built here.
 
-use mpp_core::{
-    Error, FieldValue, Recurrence, RelationType, ResourceType, TimeOfDay, TimeUnit,
-};
+use mpp_core::{Error, FieldValue, Recurrence, RelationType, ResourceType, TimeOfDay, TimeUnit};
 
 use super::*;
 
@@ -136,7 +134,10 @@ fn calendars_do_not_count_legacy_exception_days_twice() {
     assert_eq!(monday.hours[0].to, TimeOfDay(86_400));
     assert_eq!(std.exceptions.len(), 2);
     let xmas = &std.exceptions[0];
-    assert_eq!(xmas.recurrence, Recurrence::YearlyByDate { month: 12, day: 25 });
+    assert_eq!(
+        xmas.recurrence,
+        Recurrence::YearlyByDate { month: 12, day: 25 }
+    );
     assert_eq!(xmas.to.to_string(), "2025-12-25T00:00:00");
     assert_eq!(xmas.occurrences, Some(2));
     assert_eq!(
@@ -179,7 +180,10 @@ fn resources_assignments_and_placeholders() {
     .unwrap();
     let r = &p.resources[0];
     assert_eq!(r.resource_type, ResourceType::Material);
-    assert_eq!((r.max_units, r.standard_rate, r.cost_per_use), (Some(0.5), Some(12.5), Some(1.5)));
+    assert_eq!(
+        (r.max_units, r.standard_rate, r.cost_per_use),
+        (Some(0.5), Some(12.5), Some(1.5))
+    );
     assert_eq!(r.availability[0].units, 0.75);
     assert_eq!((r.rates[0].table, r.rates[0].cost_per_use), (1, 1.0));
     // The second assignment is MPXJ's placeholder: dropped.
@@ -201,7 +205,10 @@ fn hostile_documents_end_in_typed_errors() {
     corrupt("<Project><Title>&bogus;</Title></Project>");
     corrupt("<!DOCTYPE Project [<!ENTITY a \"aaaa\">]><Project><Title>&a;</Title></Project>");
     corrupt("<Project></Project><Project/>");
-    let deep = format!("<Project><Tasks><Task>{}</Task></Tasks></Project>", "<a>".repeat(100));
+    let deep = format!(
+        "<Project><Tasks><Task>{}</Task></Tasks></Project>",
+        "<a>".repeat(100)
+    );
     corrupt(&deep);
     for wrong in ["<html/>", "", "   ", "<Project xmlns=\"urn:other\"/>"] {
         let e = read_str(wrong).unwrap_err();
@@ -214,7 +221,13 @@ fn limits_are_enforced() {
     let mut opts = ReadOptions::default();
     opts.max_input_bytes = 10;
     let e = read_bytes(b"<Project></Project>", &opts).unwrap_err();
-    assert!(matches!(e, Error::TooLarge { size: 19, limit: 10 }));
+    assert!(matches!(
+        e,
+        Error::TooLarge {
+            size: 19,
+            limit: 10
+        }
+    ));
     let e = read(&b"<Project></Project>"[..], &opts).unwrap_err();
     assert!(matches!(e, Error::TooLarge { .. }));
 
@@ -231,7 +244,10 @@ fn limits_are_enforced() {
 
 #[test]
 fn sniffs_both_formats() {
-    assert_eq!(sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"), Some(InputKind::Mpp));
+    assert_eq!(
+        sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"),
+        Some(InputKind::Mpp)
+    );
     assert_eq!(sniff(b"\xEF\xBB\xBF  <?xml"), Some(InputKind::Xml));
     assert_eq!(sniff(b"PK\x03\x04"), None);
     assert!(matches!(

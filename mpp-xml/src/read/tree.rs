@@ -34,7 +34,9 @@ impl Node {
 
     /// Children of child `outer` named `inner` (`<Rates><Rate>..`).
     pub fn nested<'a>(&'a self, outer: &'a str, inner: &'a str) -> impl Iterator<Item = &'a Node> {
-        self.child(outer).into_iter().flat_map(move |n| n.all(inner))
+        self.child(outer)
+            .into_iter()
+            .flat_map(move |n| n.all(inner))
     }
 
     /// Text of child `name`, if present.

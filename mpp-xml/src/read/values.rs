@@ -44,18 +44,40 @@ impl Node {
         self.text(name).and_then(Guid::parse)
     }
 
-    /// Hundredths of the currency unit, in currency units.
+    /// A number the writer leaves out when zero (see [`present`]).
+    pub fn nonzero(&self, name: &str) -> Option<f64> {
+        self.float(name).map(present)
+    }
+
+    /// Hundredths of the currency unit, in currency units; a value the
+    /// writer leaves out when zero (see [`present`]).
     pub fn money(&self, name: &str) -> Option<f64> {
+        self.float(name).map(|c| present(c / 100.0))
+    }
+
+    /// Money the writer always prints.
+    pub fn money_exact(&self, name: &str) -> Option<f64> {
         self.float(name).map(|c| c / 100.0)
     }
 
-    /// An xsd duration, in hours.
+    /// An xsd duration, in hours; work the writer leaves out when zero.
     pub fn hours(&self, name: &str) -> Option<f64> {
-        self.text(name).and_then(xsd_seconds).map(|s| s / 3600.0)
+        self.text(name)
+            .and_then(xsd_seconds)
+            .map(|s| present(s / 3600.0))
     }
 
-    /// An xsd duration shown in `units`, converted with the project factors.
+    /// An xsd duration shown in `units`, converted with the project
+    /// factors; a duration the writer leaves out when zero.
     pub fn duration(&self, name: &str, units: TimeUnit, f: &TimeFactors) -> Option<Duration> {
+        self.duration_exact(name, units, f).map(|mut d| {
+            d.value = present(d.value);
+            d
+        })
+    }
+
+    /// A duration the writer always prints.
+    pub fn duration_exact(&self, name: &str, units: TimeUnit, f: &TimeFactors) -> Option<Duration> {
         self.text(name)
             .and_then(xsd_seconds)
             .map(|s| in_units(s / 60.0, units, f))
@@ -64,6 +86,17 @@ impl Node {
     /// A time unit code (`DurationFormat` and friends).
     pub fn units(&self, name: &str, default: TimeUnit) -> Option<TimeUnit> {
         self.u16(name).map(|c| TimeUnit::from_code(c, default))
+    }
+}
+
+/// The writer leaves out values that are exactly zero; a value printed as
+/// zero was therefore a non-zero amount below the printed precision. It is
+/// kept as the smallest positive number, so that it prints (as zero) again.
+pub fn present(v: f64) -> f64 {
+    if v == 0.0 {
+        f64::MIN_POSITIVE
+    } else {
+        v
     }
 }
 
@@ -117,7 +150,10 @@ pub fn xsd_seconds(text: &str) -> Option<f64> {
     };
     let mut total = 0.0;
     for (part, per) in [
-        (date, [("Y", 31_536_000.0), ("M", 2_592_000.0), ("D", 86_400.0)]),
+        (
+            date,
+            [("Y", 31_536_000.0), ("M", 2_592_000.0), ("D", 86_400.0)],
+        ),
         (time, [("H", 3600.0), ("M", 60.0), ("S", 1.0)]),
     ] {
         let mut rest = part;
@@ -145,6 +181,10 @@ pub fn in_units(minutes: f64, units: TimeUnit, f: &TimeFactors) -> Duration {
 /// fixed factors the writer prints slacks, variances and delays with; the
 /// value is chosen so that printing it again gives the same integer.
 pub fn fixed_tenths(tenths: f64, units: TimeUnit) -> Duration {
+    if tenths == 0.0 {
+        // Printed, so not zero (see `present`).
+        return Duration::new(f64::MIN_POSITIVE, units);
+    }
     let per = format::fixed_minutes(&Duration::new(1.0, units));
     let per = if per == 0.0 { 1.0 } else { per };
     let d = Duration::new(tenths / 10.0 / per, units);
@@ -169,7 +209,11 @@ fn exact(mut d: Duration, target: f64, print: impl Fn(&Duration) -> f64) -> Dura
         // Move away from zero when short, towards it when over.
         let away = got.abs() < target.abs();
         let bits = d.value.abs().to_bits();
-        let next = f64::from_bits(if away { bits + 1 } else { bits.saturating_sub(1) });
+        let next = f64::from_bits(if away {
+            bits + 1
+        } else {
+            bits.saturating_sub(1)
+        });
         d.value = next.copysign(d.value);
     }
     d
@@ -211,11 +255,24 @@ mod tests {
         };
         for t in (-20_000..20_000).step_by(7) {
             let t = f64::from(t);
-            for u in [TimeUnit::Days, TimeUnit::Hours, TimeUnit::Weeks, TimeUnit::Months] {
+            for u in [
+                TimeUnit::Days,
+                TimeUnit::Hours,
+                TimeUnit::Weeks,
+                TimeUnit::Months,
+            ] {
                 let d = fixed_tenths(t, u);
-                assert_eq!((format::fixed_minutes(&d) * 10.0) as i64, t as i64, "{t} {u:?}");
+                assert_eq!(
+                    (format::fixed_minutes(&d) * 10.0) as i64,
+                    t as i64,
+                    "{t} {u:?}"
+                );
                 let d = project_tenths(t, u, &f);
-                assert_eq!((format::minutes(&d, &f) * 10.0) as i64, t as i64, "{t} {u:?}");
+                assert_eq!(
+                    (format::minutes(&d, &f) * 10.0) as i64,
+                    t as i64,
+                    "{t} {u:?}"
+                );
             }
         }
     }
