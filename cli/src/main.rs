@@ -80,6 +80,11 @@ fn parse_io(
 
 /// Reads an `.mpp` file or an MSPDI document, told apart by content.
 fn read(path: &Path) -> Result<mpp_core::Project, Failure> {
+    read_kind(path).map(|(p, _)| p)
+}
+
+/// Like [`read`], also saying which format the file was.
+fn read_kind(path: &Path) -> Result<(mpp_core::Project, Option<mpp_xml::InputKind>), Failure> {
     let fail = |e: mpp_core::Error| Failure::File(format!("{}: {e}", path.display()));
     let opts = mpp_core::ReadOptions::default();
     let file = std::fs::File::open(path).map_err(|e| fail(e.into()))?;
@@ -96,7 +101,8 @@ fn read(path: &Path) -> Result<mpp_core::Project, Failure> {
         &mut data,
     )
     .map_err(|e| fail(e.into()))?;
-    mpp_xml::read_any(&data, &opts).map_err(fail)
+    let kind = mpp_xml::sniff(&data);
+    mpp_xml::read_any(&data, &opts).map_err(fail).map(|p| (p, kind))
 }
 
 fn convert(rest: &[String]) -> Result<ExitCode, Failure> {
@@ -202,11 +208,12 @@ fn progress(tty: bool, done: usize, total: usize, current: &Path) {
 
 fn info(rest: &[String]) -> Result<ExitCode, Failure> {
     let (input, _, flags) = parse_io(rest, &["--json"])?;
-    let project = read(&input)?;
+    let (project, kind) = read_kind(&input)?;
     if flags.iter().any(|f| f == "--json") {
         let json = serde_json::to_string_pretty(&project)
             .map_err(|e| Failure::File(format!("json: {e}")))?;
-        println!("{json}");
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = writeln!(io::stdout().lock(), "{json}");
         return Ok(ExitCode::SUCCESS);
     }
     let p = &project.properties;
@@ -215,7 +222,11 @@ fn info(rest: &[String]) -> Result<ExitCode, Failure> {
             println!("{k:<14}{v}");
         }
     };
-    show("format", p.file_format.map(|f| f.name().to_string()));
+    let format = match kind {
+        Some(mpp_xml::InputKind::Xml) => Some("MSPDI (XML)".to_string()),
+        _ => p.file_format.map(|f| f.name().to_string()),
+    };
+    show("format", format);
     show("application", p.application.clone());
     show("title", p.title.clone());
     show("author", p.author.clone());
