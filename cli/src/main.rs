@@ -102,7 +102,9 @@ fn read_kind(path: &Path) -> Result<(mpp_core::Project, Option<mpp_xml::InputKin
     )
     .map_err(|e| fail(e.into()))?;
     let kind = mpp_xml::sniff(&data);
-    mpp_xml::read_any(&data, &opts).map_err(fail).map(|p| (p, kind))
+    mpp_xml::read_any(&data, &opts)
+        .map_err(fail)
+        .map(|p| (p, kind))
 }
 
 fn convert(rest: &[String]) -> Result<ExitCode, Failure> {

@@ -27,8 +27,17 @@ fn converts_and_describes_mspdi() {
     std::fs::write(&input, DOC).unwrap();
     let output = dir.join("out.xml");
 
-    let run = mpp(&["convert", input.to_str().unwrap(), "-o", output.to_str().unwrap()]);
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let run = mpp(&[
+        "convert",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let xml = std::fs::read_to_string(&output).unwrap();
     assert!(xml.contains("<Title>Plan</Title>"));
     assert!(xml.contains("<Name>Dig</Name>"));
@@ -36,7 +45,10 @@ fn converts_and_describes_mspdi() {
 
     let info = mpp(&["info", input.to_str().unwrap()]);
     let text = String::from_utf8_lossy(&info.stdout);
-    assert!(text.contains("MSPDI (XML)") && text.contains("Plan"), "{text}");
+    assert!(
+        text.contains("MSPDI (XML)") && text.contains("Plan"),
+        "{text}"
+    );
 
     // Neither a compound file nor MSPDI: exit status 1 and one line saying why.
     std::fs::write(&input, "<html/>").unwrap();

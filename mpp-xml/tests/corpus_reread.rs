@@ -98,8 +98,10 @@ fn mpp_to_mspdi_and_back_is_byte_stable() {
 #[test]
 fn mpxj_references_read_and_rewrite() {
     let Some(corpus) = corpus() else { return };
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"), PathBuf::from);
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"),
+        PathBuf::from,
+    );
     let out_dir = target.join("mspdi-reread");
     let ro = ReadOptions::default();
     let mut failures = Vec::new();

@@ -8,20 +8,19 @@ use super::tree::Node;
 use super::values::{parse_float, present, xsd_seconds};
 use super::Ctx;
 
-/// The definition of `field_id`, created when missing.
-fn def(p: &mut Project, field_id: u32) -> &mut CustomFieldDef {
-    let pos = match p.custom_fields.iter().position(|d| d.field_id == field_id) {
-        Some(pos) => pos,
+/// Applies `change` to the definition of `field_id`, created when missing.
+fn with_def(p: &mut Project, field_id: u32, change: impl FnOnce(&mut CustomFieldDef)) {
+    match p.custom_fields.iter_mut().find(|d| d.field_id == field_id) {
+        Some(d) => change(d),
         None => {
-            p.custom_fields.push(CustomFieldDef {
+            let mut d = CustomFieldDef {
                 field_id,
                 ..CustomFieldDef::default()
-            });
-            p.custom_fields.len() - 1
+            };
+            change(&mut d);
+            p.custom_fields.push(d);
         }
-    };
-    // `pos` is in range: found above or just pushed.
-    &mut p.custom_fields[pos]
+    }
 }
 
 fn field_id(n: &Node) -> Option<u32> {
@@ -46,9 +45,11 @@ pub fn read_outline_code(n: &Node, p: &mut Project) {
             })
         })
         .collect();
-    let d = def(p, id);
-    d.lookup_guid = n.guid("Guid").or(d.lookup_guid);
-    d.values = values;
+    let guid = n.guid("Guid");
+    with_def(p, id, |d| {
+        d.lookup_guid = guid.or(d.lookup_guid);
+        d.values = values;
+    });
 }
 
 /// One `<ExtendedAttribute>` of `<ExtendedAttributes>`: alias and type.
@@ -56,13 +57,14 @@ pub fn read_definition(n: &Node, p: &mut Project) {
     let Some(id) = field_id(n) else {
         return;
     };
-    let d = def(p, id);
-    d.alias = n.string("Alias");
-    if let Some(g) = n.guid("Ltuid") {
-        d.lookup_guid = Some(g);
-    }
-    d.cf_type = n.u16("CFType");
-    d.enterprise = id & fields::USER_DEFINED != 0;
+    with_def(p, id, |d| {
+        d.alias = n.string("Alias");
+        if let Some(g) = n.guid("Ltuid") {
+            d.lookup_guid = Some(g);
+        }
+        d.cf_type = n.u16("CFType");
+        d.enterprise = id & fields::USER_DEFINED != 0;
+    });
 }
 
 /// The `<ExtendedAttribute>` and `<OutlineCode>` values of one entity.

@@ -121,7 +121,12 @@ pub fn read_any(data: &[u8], opts: &ReadOptions) -> Result<Project> {
 }
 
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> String {
-    let units = bytes.chunks_exact(2).map(|c| word([c[0], c[1]]));
+    let units = bytes.chunks_exact(2).map(|c| {
+        word([
+            c.first().copied().unwrap_or(0),
+            c.get(1).copied().unwrap_or(0),
+        ])
+    });
     char::decode_utf16(units)
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect::<String>()
