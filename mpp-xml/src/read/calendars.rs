@@ -44,8 +44,13 @@ pub fn read(c: &Node, p: &mut Project) {
     p.calendars.push(cal);
 }
 
-/// Resource calendars belong to the one resource that uses them.
+/// A base calendar that is not in the file is no base (as the writer and
+/// MPXJ see it); resource calendars belong to the one resource that uses them.
 pub fn finish(p: &mut Project) {
+    let uids: std::collections::HashSet<i32> = p.calendars.iter().map(|c| c.uid).collect();
+    for cal in &mut p.calendars {
+        cal.base_uid = cal.base_uid.filter(|b| uids.contains(b));
+    }
     for cal in p.calendars.iter_mut().filter(|c| !c.is_base()) {
         let mut users = p
             .resources

@@ -120,6 +120,17 @@ pub fn read_any(data: &[u8], opts: &ReadOptions) -> Result<Project> {
     }
 }
 
+/// UIDs identify: of entries sharing one, only the first is kept.
+fn dedupe(p: &mut Project) {
+    fn first_only<T>(list: &mut Vec<T>, uid: impl Fn(&T) -> i32) {
+        let mut seen = std::collections::HashSet::new();
+        list.retain(|x| seen.insert(uid(x)));
+    }
+    first_only(&mut p.calendars, |c| c.uid);
+    first_only(&mut p.tasks, |t| t.uid);
+    first_only(&mut p.resources, |r| r.uid);
+}
+
 fn utf16(bytes: &[u8], word: fn([u8; 2]) -> u16) -> String {
     let units = bytes.chunks_exact(2).map(|c| {
         word([
@@ -199,6 +210,7 @@ impl<'a, 'o> Reading<'a, 'o> {
             Item::Eof => {}
             _ => return Err(corrupt("content after the root element")),
         }
+        dedupe(&mut self.project);
         tasks::finish(&mut self.project);
         assignments::finish(&mut self.project);
         calendars::finish(&mut self.project);

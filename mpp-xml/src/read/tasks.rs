@@ -257,6 +257,8 @@ pub fn finish(p: &mut Project) {
             ..Task::default()
         });
     }
+    // The model holds tasks in ID order, as the writer writes them.
+    p.tasks.sort_by_key(|t| t.id);
     parents(p);
 }
 

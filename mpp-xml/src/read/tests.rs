@@ -263,3 +263,41 @@ fn sniffs_both_formats() {
     // A truncated compound file is refused by the .mpp reader, typed.
     assert!(read_any(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", &ReadOptions::default()).is_err());
 }
+
+#[test]
+fn dangling_base_calendar_is_no_base() {
+    // Found by fuzzing: calendar 5 derives from a calendar the file does not
+    // have; the writer prints it as a base calendar, so the reader must see
+    // it as one too, or a second write would number resource calendars anew.
+    let text = doc("<Calendars><Calendar><UID>5</UID><IsBaseCalendar>0</IsBaseCalendar>\
+         <BaseCalendarUID>1</BaseCalendarUID></Calendar></Calendars>\
+         <Resources><Resource><UID>1</UID><ID>1</ID><CalendarUID>5</CalendarUID></Resource></Resources>");
+    let p = read_str(&text).unwrap();
+    assert!(p.calendars[0].is_base());
+    let write = |p: &Project| {
+        let mut v = Vec::new();
+        crate::write(p, &mut v, &crate::WriteOptions::default()).unwrap();
+        v
+    };
+    let first = write(&p);
+    let again = read_bytes(&first, &ReadOptions::default()).unwrap();
+    assert_eq!(String::from_utf8(write(&again)), String::from_utf8(first));
+}
+
+#[test]
+fn duplicate_uids_keep_the_first_entry() {
+    // Found by fuzzing: two calendars with UID 2 made the writer number
+    // resource calendars differently on a second pass.
+    let text = doc("<Calendars>\
+         <Calendar><UID>2</UID><Name>A</Name><IsBaseCalendar>1</IsBaseCalendar></Calendar>\
+         <Calendar><UID>2</UID><Name>B</Name><IsBaseCalendar>0</IsBaseCalendar><BaseCalendarUID>2</BaseCalendarUID></Calendar>\
+         </Calendars><Tasks><Task><UID>1</UID><ID>2</ID><Name>x</Name></Task>\
+         <Task><UID>1</UID><ID>1</ID><Name>y</Name></Task><Task><UID>3</UID><ID>1</ID></Task></Tasks>\
+         <Resources><Resource><UID>1</UID><ID>1</ID><CalendarUID>2</CalendarUID></Resource></Resources>");
+    let p = read_str(&text).unwrap();
+    assert_eq!(p.calendars.len(), 1);
+    assert_eq!(p.calendars[0].name.as_deref(), Some("A"));
+    // Tasks end in ID order; the second UID 1 is dropped.
+    let uids: Vec<i32> = p.tasks.iter().map(|t| t.uid).collect();
+    assert_eq!(uids, [3, 1]);
+}
