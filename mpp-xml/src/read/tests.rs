@@ -301,3 +301,18 @@ fn duplicate_uids_keep_the_first_entry() {
     let uids: Vec<i32> = p.tasks.iter().map(|t| t.uid).collect();
     assert_eq!(uids, [3, 1]);
 }
+
+#[test]
+fn only_external_tasks_write_as_no_tasks() {
+    // Found by fuzzing: a document whose only task is another project's.
+    let text = doc(
+        "<Tasks><Task><UID>0</UID><ID>0</ID><Name>x</Name><ExternalTask>1</ExternalTask>\
+         <PercentComplete>50</PercentComplete></Task></Tasks>",
+    );
+    let p = read_str(&text).unwrap();
+    assert!(p.tasks[0].external_task);
+    let mut first = Vec::new();
+    crate::write(&p, &mut first, &crate::WriteOptions::default()).unwrap();
+    let first = String::from_utf8(first).unwrap();
+    assert!(first.contains("<Tasks/>") && first.contains("<Assignments/>"));
+}

@@ -14,7 +14,8 @@ use crate::format::{
 
 pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let p = ctx.p;
-    if p.tasks.is_empty() {
+    // External tasks are not written: only those is no task at all.
+    if p.tasks.iter().all(|t| t.external_task) {
         return x.empty("Tasks");
     }
     let mut order: Vec<&Task> = p.tasks.iter().collect();
