@@ -8,9 +8,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 const USAGE: &str = "usage:
-  mpp convert IN.mpp [-o OUT.xml]      convert one file (stdout without -o)
-  mpp convert DIR -o OUTDIR            convert every .mpp under DIR
-  mpp info IN.mpp [--json]             version, counts and key properties";
+  mpp convert IN.mpp|IN.xml [-o OUT.xml]   convert one file (stdout without -o)
+  mpp convert DIR -o OUTDIR                convert every .mpp under DIR
+  mpp info IN.mpp|IN.xml [--json]          version, counts and key properties
+
+IN may be an .mpp file or MSPDI XML (told apart by content).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -76,17 +78,33 @@ fn parse_io(
     Ok((input, output, seen))
 }
 
+/// Reads an `.mpp` file or an MSPDI document, told apart by content.
 fn read(path: &Path) -> Result<mpp_core::Project, Failure> {
-    let is_xml = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
-    if is_xml {
-        return Err(Failure::File(format!(
-            "{}: reading MSPDI XML is not supported yet",
-            path.display()
-        )));
+    read_kind(path).map(|(p, _)| p)
+}
+
+/// Like [`read`], also saying which format the file was.
+fn read_kind(path: &Path) -> Result<(mpp_core::Project, Option<mpp_xml::InputKind>), Failure> {
+    let fail = |e: mpp_core::Error| Failure::File(format!("{}: {e}", path.display()));
+    let opts = mpp_core::ReadOptions::default();
+    let file = std::fs::File::open(path).map_err(|e| fail(e.into()))?;
+    let len = file.metadata().map_err(|e| fail(e.into()))?.len();
+    if len > opts.max_input_bytes {
+        return Err(fail(mpp_core::Error::TooLarge {
+            size: len,
+            limit: opts.max_input_bytes,
+        }));
     }
-    mpp_core::read_path(path).map_err(|e| Failure::File(format!("{}: {e}", path.display())))
+    let mut data = Vec::new();
+    io::Read::read_to_end(
+        &mut io::Read::take(file, opts.max_input_bytes + 1),
+        &mut data,
+    )
+    .map_err(|e| fail(e.into()))?;
+    let kind = mpp_xml::sniff(&data);
+    mpp_xml::read_any(&data, &opts)
+        .map_err(fail)
+        .map(|p| (p, kind))
 }
 
 fn convert(rest: &[String]) -> Result<ExitCode, Failure> {
@@ -192,11 +210,12 @@ fn progress(tty: bool, done: usize, total: usize, current: &Path) {
 
 fn info(rest: &[String]) -> Result<ExitCode, Failure> {
     let (input, _, flags) = parse_io(rest, &["--json"])?;
-    let project = read(&input)?;
+    let (project, kind) = read_kind(&input)?;
     if flags.iter().any(|f| f == "--json") {
         let json = serde_json::to_string_pretty(&project)
             .map_err(|e| Failure::File(format!("json: {e}")))?;
-        println!("{json}");
+        // A closed pipe (`| head`) is not an error worth a panic.
+        let _ = writeln!(io::stdout().lock(), "{json}");
         return Ok(ExitCode::SUCCESS);
     }
     let p = &project.properties;
@@ -205,7 +224,11 @@ fn info(rest: &[String]) -> Result<ExitCode, Failure> {
             println!("{k:<14}{v}");
         }
     };
-    show("format", p.file_format.map(|f| f.name().to_string()));
+    let format = match kind {
+        Some(mpp_xml::InputKind::Xml) => Some("MSPDI (XML)".to_string()),
+        _ => p.file_format.map(|f| f.name().to_string()),
+    };
+    show("format", format);
     show("application", p.application.clone());
     show("title", p.title.clone());
     show("author", p.author.clone());

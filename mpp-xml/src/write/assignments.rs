@@ -24,6 +24,8 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
         .tasks
         .iter()
         .filter(|t| t.percent_complete.is_some_and(|v| v != 0.0) && !assigned.contains(&t.uid))
+        // External tasks are not written, so neither are placeholders for them.
+        .filter(|t| !t.external_task)
         .collect();
     if p.assignments.is_empty() && placeholders.is_empty() {
         return x.empty("Assignments");

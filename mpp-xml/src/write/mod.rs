@@ -13,6 +13,8 @@ mod xml;
 
 pub use xml::Xml;
 
+pub(crate) use tasks::slack_and_critical;
+
 use std::io::{self, Write};
 
 use mpp_core::{Baseline, Project, TimeFactors, TimeUnit};

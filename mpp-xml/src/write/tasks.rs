@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::io::{self, Write};
 
-use mpp_core::{Duration, Relation, Task, TimeFactors, TimeUnit};
+use mpp_core::{Duration, Project, Relation, Task, TimeFactors, TimeUnit};
 
 use super::{baseline, custom, strip_control, Ctx, Xml};
 use crate::format::{
@@ -14,7 +14,8 @@ use crate::format::{
 
 pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let p = ctx.p;
-    if p.tasks.is_empty() {
+    // External tasks are not written: only those is no task at all.
+    if p.tasks.iter().all(|t| t.external_task) {
         return x.empty("Tasks");
     }
     let mut order: Vec<&Task> = p.tasks.iter().collect();
@@ -89,8 +90,8 @@ fn write_task<W: Write>(
     x.elem("Estimated", bool01(t.estimated))?;
     x.elem("Milestone", bool01(t.milestone))?;
     x.elem("Summary", bool01(summary))?;
-    let total_slack = total_slack(t, ctx);
-    x.elem("Critical", bool01(critical(t, total_slack.as_ref(), ctx)))?;
+    let total_slack = total_slack(t, f);
+    x.elem("Critical", bool01(critical(t, total_slack.as_ref(), p)))?;
     // A task naming a subproject file is an inserted project.
     let subproject = t.is_subproject || (t.subproject_name.is_some() && !t.external_task);
     x.elem("IsSubproject", bool01(subproject))?;
@@ -207,6 +208,14 @@ fn write_task<W: Write>(
     x.close("Task")
 }
 
+/// The total slack the writer prints for `t` and whether it writes the
+/// task as critical (for the reader, which must keep both consistent).
+pub(crate) fn slack_and_critical(p: &Project, t: &Task) -> (Option<Duration>, bool) {
+    let ts = total_slack(t, &p.properties.factors);
+    let critical = critical(t, ts.as_ref(), p);
+    (ts, critical)
+}
+
 /// `DurationFormat`: the units code, plus 32 when the duration is estimated.
 pub fn duration_format(units: TimeUnit, estimated: bool) -> u16 {
     units.code() + if estimated { 32 } else { 0 }
@@ -306,7 +315,7 @@ fn write_baselines<W: Write>(x: &mut Xml<W>, ctx: &Ctx, t: &Task) -> io::Result<
 
 /// Total slack as MPXJ derives it: the finish slack once the task has
 /// started, else the smaller of start and finish slack, in the duration's units.
-fn total_slack(t: &Task, ctx: &Ctx) -> Option<Duration> {
+fn total_slack(t: &Task, f: &TimeFactors) -> Option<Duration> {
     if t.total_slack.is_some() {
         return t.total_slack;
     }
@@ -314,34 +323,34 @@ fn total_slack(t: &Task, ctx: &Ctx) -> Option<Duration> {
         return t.finish_slack;
     }
     let units = t.duration?.units;
-    let ss = convert(&t.start_slack?, units, ctx);
-    let fs = convert(&t.finish_slack?, units, ctx);
+    let ss = convert(&t.start_slack?, units, f);
+    let fs = convert(&t.finish_slack?, units, f);
     Some(if ss.value < fs.value { ss } else { fs })
 }
 
 /// Re-expresses a duration in other units with the project factors.
-fn convert(d: &Duration, units: TimeUnit, ctx: &Ctx) -> Duration {
+fn convert(d: &Duration, units: TimeUnit, f: &TimeFactors) -> Duration {
     if d.units == units {
         return *d;
     }
-    let per = minutes(&Duration::new(1.0, units), &ctx.f);
-    let m = minutes(d, &ctx.f);
+    let per = minutes(&Duration::new(1.0, units), f);
+    let m = minutes(d, f);
     Duration::new(if per != 0.0 { m / per } else { 0.0 }, units)
 }
 
 /// Critical as MPXJ computes it: unfinished, total slack within the
 /// critical slack limit (days), not 100 % complete, and either auto
 /// scheduled or without free-text dates.
-fn critical(t: &Task, total_slack: Option<&Duration>, ctx: &Ctx) -> bool {
+fn critical(t: &Task, total_slack: Option<&Duration>, p: &Project) -> bool {
     if t.actual_finish.is_some() {
         return false;
     }
     let Some(ts) = total_slack else {
         return false;
     };
-    let limit = f64::from(ctx.p.properties.critical_slack_limit.unwrap_or(0));
+    let limit = f64::from(p.properties.critical_slack_limit.unwrap_or(0));
     let slack = if limit != 0.0 && ts.value != 0.0 && ts.units != TimeUnit::Days {
-        convert(ts, TimeUnit::Days, ctx).value
+        convert(ts, TimeUnit::Days, &p.properties.factors).value
     } else {
         ts.value
     };

@@ -1,0 +1,139 @@
+//! `<Assignments>`: assignment fields, baselines, custom values; MPXJ's
+//! placeholder assignments are recognised and dropped.
+
+use mpp_core::{Assignment, Duration, Project};
+
+use super::tasks::{baselines, hyperlink};
+use super::tree::Node;
+use super::values::fixed_tenths;
+use super::{custom, Ctx};
+
+/// `ResourceUID` of an assignment without a resource.
+const NULL_RESOURCE: i32 = -65535;
+
+/// The only elements a placeholder carries (see the writer).
+const PLACEHOLDER_ELEMENTS: [&str; 14] = [
+    "UID",
+    "TaskUID",
+    "ResourceUID",
+    "PercentWorkComplete",
+    "ActualFinish",
+    "ActualWork",
+    "Finish",
+    "HasFixedRateUnits",
+    "FixedMaterial",
+    "LevelingDelayFormat",
+    "RemainingWork",
+    "Start",
+    "Units",
+    "Work",
+];
+
+/// Marker on an assignment that looks like a placeholder, settled in [`finish`].
+const MAYBE_PLACEHOLDER: &str = "\u{0}placeholder";
+
+pub fn read(ctx: &Ctx, a: &Node, p: &mut Project) {
+    let (Some(uid), Some(task_uid)) = (a.i32("UID"), a.i32("TaskUID")) else {
+        return;
+    };
+    let ruid = a.i32("ResourceUID").unwrap_or(NULL_RESOURCE);
+    let resource_uid = (ruid != NULL_RESOURCE).then_some(ruid);
+    let placeholder_like = resource_uid.is_none()
+        && a.children
+            .iter()
+            .all(|c| PLACEHOLDER_ELEMENTS.contains(&c.name.as_str()));
+    let units = ctx.default_units;
+    let tenths = |name: &str, u| a.float(name).map(|v| fixed_tenths(v, u));
+    let zero = Duration::new(0.0, units);
+    let mut bl = baselines(a, ctx, false);
+    for b in &mut bl {
+        b.duration = None;
+    }
+    let delay_units = a
+        .units("LevelingDelayFormat", ctx.default_units)
+        .unwrap_or(ctx.default_units);
+    p.assignments.push(Assignment {
+        uid,
+        guid: a.guid("GUID"),
+        task_uid,
+        resource_uid,
+        percent_work_complete: a.float("PercentWorkComplete"),
+        actual_cost: a.money("ActualCost"),
+        actual_start: a.date("ActualStart"),
+        actual_finish: a.date("ActualFinish"),
+        actual_overtime_cost: a.money("ActualOvertimeCost"),
+        actual_overtime_work: a.hours("ActualOvertimeWork"),
+        actual_work: a.hours("ActualWork"),
+        acwp: a.money("ACWP"),
+        confirmed: a.flag("Confirmed"),
+        cost: a.money("Cost"),
+        cost_rate_table: a.u16("CostRateTable"),
+        cost_variance: Some(a.money("CostVariance").unwrap_or(0.0)),
+        delay: tenths("Delay", units),
+        finish: a.date("Finish"),
+        finish_variance: Some(tenths("FinishVariance", units).unwrap_or(zero)),
+        hyperlink: hyperlink(a),
+        work_variance: Some(a.nonzero("WorkVariance").map_or(0.0, |v| v / 60_000.0)),
+        has_fixed_rate_units: a.flag("HasFixedRateUnits"),
+        fixed_material: a.flag("FixedMaterial"),
+        // Always set, so that its format survives a zero delay.
+        leveling_delay: Some(
+            tenths("LevelingDelay", delay_units).unwrap_or(Duration::new(0.0, delay_units)),
+        ),
+        linked_fields: a.flag("LinkedFields"),
+        notes: if placeholder_like {
+            Some(MAYBE_PLACEHOLDER.to_string())
+        } else {
+            a.string("Notes")
+        },
+        overtime_cost: a.money("OvertimeCost"),
+        overtime_work: a.hours("OvertimeWork"),
+        regular_work: a.hours("RegularWork"),
+        remaining_cost: a.money("RemainingCost"),
+        remaining_overtime_cost: a.money("RemainingOvertimeCost"),
+        remaining_overtime_work: a.hours("RemainingOvertimeWork"),
+        remaining_work: Some(a.hours("RemainingWork").unwrap_or(0.0)),
+        response_pending: a.flag("ResponsePending"),
+        start: a.date("Start"),
+        stop: a.date("Stop"),
+        resume: a.date("Resume"),
+        start_variance: Some(tenths("StartVariance", units).unwrap_or(zero)),
+        units: a.float("Units"),
+        work: a.hours("Work"),
+        work_contour: a.u16("WorkContour"),
+        bcws: a.money("BCWS"),
+        bcwp: a.money("BCWP"),
+        created: a.date("CreationDate"),
+        budget_cost: a.money("BudgetCost"),
+        budget_work: a.hours("BudgetWork"),
+        custom: custom::read_values(ctx, a, p),
+        baselines: bl,
+    });
+}
+
+/// Drops the placeholders the writer makes again: a resource-less
+/// assignment with only placeholder elements, the sole assignment of a
+/// task that has progress.
+pub fn finish(p: &mut Project) {
+    let is_marked = |a: &Assignment| a.notes.as_deref() == Some(MAYBE_PLACEHOLDER);
+    let mut drop = std::collections::HashSet::new();
+    for a in p.assignments.iter().filter(|a| is_marked(a)) {
+        let alone = p
+            .assignments
+            .iter()
+            .filter(|b| b.task_uid == a.task_uid)
+            .count()
+            == 1;
+        let progress = p
+            .task(a.task_uid)
+            .is_some_and(|t| t.percent_complete.is_some_and(|v| v != 0.0));
+        if alone && progress {
+            drop.insert(a.uid);
+        }
+    }
+    p.assignments
+        .retain(|a| !(is_marked(a) && drop.contains(&a.uid)));
+    for a in p.assignments.iter_mut().filter(|a| is_marked(a)) {
+        a.notes = None;
+    }
+}

@@ -1,0 +1,318 @@
+//! Reader unit tests on small documents built here.
+
+use mpp_core::{Error, FieldValue, Recurrence, RelationType, ResourceType, TimeOfDay, TimeUnit};
+
+use super::*;
+
+fn doc(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Project xmlns=\"{NAMESPACE}\">\n{body}\n</Project>\n"
+    )
+}
+
+fn read_str(text: &str) -> Result<Project> {
+    read_bytes(text.as_bytes(), &ReadOptions::default())
+}
+
+#[test]
+fn header_and_units() {
+    let p = read_str(&doc(
+        "<Title>A &amp; B</Title><StartDate>2024-01-02T08:00:00</StartDate>\
+         <MinutesPerDay>450</MinutesPerDay><DurationFormat>5</DurationFormat>\
+         <DefaultStartTime>09:00:00</DefaultStartTime><CalendarUID>3</CalendarUID>\
+         <ScheduleFromStart>0</ScheduleFromStart><Unknown><X>1</X></Unknown>",
+    ))
+    .unwrap();
+    let pr = &p.properties;
+    assert_eq!(pr.title.as_deref(), Some("A & B"));
+    assert_eq!(pr.start_date.unwrap().to_string(), "2024-01-02T08:00:00");
+    assert_eq!(pr.factors.minutes_per_day, 450.0);
+    assert_eq!(pr.default_duration_units, Some(TimeUnit::Hours));
+    assert_eq!(pr.default_start_time, Some(TimeOfDay(9 * 3600)));
+    assert_eq!(pr.default_calendar_uid, Some(3));
+    assert!(!pr.schedule_from_start);
+}
+
+#[test]
+fn tasks_links_baselines_and_custom_values() {
+    let p = read_str(&doc(
+        "<MinutesPerDay>480</MinutesPerDay><DurationFormat>7</DurationFormat>
+        <OutlineCodes><OutlineCode><FieldID>188743731</FieldID><Values><Value>
+          <ValueID>4</ValueID><FieldGUID>B218997A-DAD2-E811-AC3F-4CEDDE6E5B57</FieldGUID>
+          <Type>21</Type><Value>Red</Value></Value></Values></OutlineCode></OutlineCodes>
+        <ExtendedAttributes><ExtendedAttribute><FieldID>188743731</FieldID>
+          <FieldName>Text1</FieldName><Alias>Colour</Alias></ExtendedAttribute></ExtendedAttributes>
+        <Tasks>
+          <Task><UID>0</UID><ID>0</ID><Name>Plan</Name><OutlineLevel>0</OutlineLevel></Task>
+          <Task><UID>1</UID><ID>1</ID><Name>Dig</Name><OutlineLevel>1</OutlineLevel>
+            <Duration>PT24H0M0S</Duration><DurationFormat>39</DurationFormat>
+            <Work>PT-1H30M0S</Work><FixedCost>12345</FixedCost><TotalSlack>9600</TotalSlack>
+            <Critical>0</Critical><LevelingDelay>4800</LevelingDelay>
+            <LevelingDelayFormat>5</LevelingDelayFormat>
+            <PredecessorLink><PredecessorUID>7</PredecessorUID><Type>3</Type>
+              <CrossProject>1</CrossProject><LinkLag>-600</LinkLag><LagFormat>5</LagFormat></PredecessorLink>
+            <ExtendedAttribute><FieldID>188743731</FieldID><Value>Red</Value>
+              <ValueGUID>B218997A-DAD2-E811-AC3F-4CEDDE6E5B57</ValueGUID></ExtendedAttribute>
+            <ExtendedAttribute><FieldID>188743783</FieldID><Value>PT16H0M0S</Value>
+              <DurationFormat>5</DurationFormat></ExtendedAttribute>
+            <ExtendedAttribute><FieldID>188743786</FieldID><Value>1250</Value></ExtendedAttribute>
+            <Baseline><Number>0</Number><Duration>PT8H0M0S</Duration><DurationFormat>7</DurationFormat>
+              <Cost>500</Cost></Baseline>
+            <OutlineCode><FieldID>188743731</FieldID><ValueID>4</ValueID></OutlineCode>
+          </Task>
+          <Task><UID>2</UID><ID>2</ID><IsNull>1</IsNull></Task>
+        </Tasks>",
+    ))
+    .unwrap();
+    let t = p.task(1).unwrap();
+    assert_eq!(t.parent, Some(0));
+    let d = t.duration.unwrap();
+    assert_eq!((d.value, d.units), (3.0, TimeUnit::Days));
+    assert!(t.estimated);
+    assert_eq!(t.work, Some(-1.5));
+    assert_eq!(t.fixed_cost, Some(123.45));
+    // 9600 tenths = 960 minutes = 2 days of 8 hours
+    assert_eq!(t.total_slack.unwrap().value, 2.0);
+    let lag = t.leveling_delay.unwrap();
+    assert_eq!((lag.value, lag.units), (8.0, TimeUnit::Hours));
+    let link = &t.predecessors[0];
+    assert_eq!(link.kind, RelationType::StartStart);
+    assert_eq!((link.lag_tenths, link.lag_units), (-600, TimeUnit::Hours));
+    // The link's predecessor is another project's task: kept as an external placeholder.
+    assert!(p.task(7).is_some_and(|x| x.external_task));
+    assert_eq!(t.custom.len(), 4);
+    assert_eq!(t.custom[0].value, FieldValue::Text("Red".into()));
+    assert_eq!(t.custom[0].value_id, Some(4));
+    assert_eq!(
+        t.custom[1].value,
+        FieldValue::Duration(mpp_core::Duration::new(16.0, TimeUnit::Hours))
+    );
+    assert_eq!(t.custom[2].value, FieldValue::Cost(12.5));
+    assert_eq!(t.custom[3].value, FieldValue::Text("Red".into()));
+    let b = &t.baselines[0];
+    assert_eq!(b.duration.unwrap().value, 1.0);
+    assert_eq!(b.cost, Some(5.0));
+    let def = &p.custom_fields[0];
+    assert_eq!(def.alias.as_deref(), Some("Colour"));
+    assert_eq!(def.values[0].value, "Red");
+    let null = p.task(2).unwrap();
+    assert!(null.is_null && null.duration.is_none() && null.parent.is_none());
+}
+
+#[test]
+fn calendars_do_not_count_legacy_exception_days_twice() {
+    let legacy = "<WeekDay><DayType>0</DayType><DayWorking>0</DayWorking><TimePeriod>\
+        <FromDate>2024-12-25T00:00:00</FromDate><ToDate>2024-12-25T23:59:59</ToDate></TimePeriod></WeekDay>";
+    let week = "<WeekDay><DayType>2</DayType><DayWorking>1</DayWorking><WorkingTimes>\
+        <WorkingTime><FromTime>08:00:00</FromTime><ToTime>00:00:00</ToTime></WorkingTime>\
+        </WorkingTimes></WeekDay>";
+    let p = read_str(&doc(&format!(
+        "<Calendars>
+          <Calendar><UID>1</UID><Name>Std</Name><IsBaseCalendar>1</IsBaseCalendar>
+            <BaseCalendarUID>-1</BaseCalendarUID><WeekDays>{week}{legacy}{legacy}</WeekDays>
+            <Exceptions><Exception><EnteredByOccurrences>1</EnteredByOccurrences>
+              <TimePeriod><FromDate>2024-12-25T00:00:00</FromDate><ToDate>2025-12-25T23:59:59</ToDate></TimePeriod>
+              <Occurrences>2</Occurrences><Name>Xmas</Name><Type>2</Type><Month>11</Month><MonthDay>25</MonthDay>
+              <DayWorking>0</DayWorking></Exception>
+              <Exception><EnteredByOccurrences>1</EnteredByOccurrences>
+              <TimePeriod><FromDate>2024-01-08T00:00:00</FromDate><ToDate>2024-03-11T23:59:59</ToDate></TimePeriod>
+              <Occurrences>3</Occurrences><Type>5</Type><Period>2</Period><MonthItem>4</MonthItem>
+              <MonthPosition>1</MonthPosition><DayWorking>1</DayWorking><WorkingTimes><WorkingTime>
+              <FromTime>09:00:00</FromTime><ToTime>10:00:00</ToTime></WorkingTime></WorkingTimes></Exception>
+            </Exceptions></Calendar>
+          <Calendar><UID>2</UID><Name>Old</Name><IsBaseCalendar>1</IsBaseCalendar>
+            <WeekDays>{legacy}</WeekDays></Calendar>
+          <Calendar><UID>3</UID><Name>Ann</Name><IsBaseCalendar>0</IsBaseCalendar>
+            <BaseCalendarUID>1</BaseCalendarUID></Calendar>
+        </Calendars>
+        <Resources><Resource><UID>5</UID><ID>1</ID><Name>Ann</Name><CalendarUID>3</CalendarUID></Resource></Resources>"
+    )))
+    .unwrap();
+    let std = p.calendar(1).unwrap();
+    let monday = std.days[1].as_ref().unwrap();
+    assert!(monday.working);
+    assert_eq!(monday.hours[0].to, TimeOfDay(86_400));
+    assert_eq!(std.exceptions.len(), 2);
+    let xmas = &std.exceptions[0];
+    assert_eq!(
+        xmas.recurrence,
+        Recurrence::YearlyByDate { month: 12, day: 25 }
+    );
+    assert_eq!(xmas.to.to_string(), "2025-12-25T00:00:00");
+    assert_eq!(xmas.occurrences, Some(2));
+    assert_eq!(
+        std.exceptions[1].recurrence,
+        Recurrence::MonthlyByWeekday {
+            position: 1,
+            weekday: 1,
+            period: 2
+        }
+    );
+    assert!(std.exceptions[1].working);
+    // Without an Exceptions list, the legacy entries are the exceptions.
+    let old = p.calendar(2).unwrap();
+    assert_eq!(old.exceptions.len(), 1);
+    assert_eq!(old.exceptions[0].recurrence, Recurrence::Daily);
+    let ann = p.calendar(3).unwrap();
+    assert_eq!((ann.base_uid, ann.resource_uid), (Some(1), Some(5)));
+}
+
+#[test]
+fn resources_assignments_and_placeholders() {
+    let p = read_str(&doc(
+        "<Tasks><Task><UID>1</UID><ID>1</ID><PercentComplete>50</PercentComplete></Task>
+                <Task><UID>2</UID><ID>2</ID><PercentComplete>50</PercentComplete></Task></Tasks>
+        <Resources><Resource><UID>1</UID><ID>1</ID><Type>0</Type><MaxUnits>0.5</MaxUnits>
+          <StandardRate>12.5</StandardRate><CostPerUse>150</CostPerUse>
+          <AvailabilityPeriods><AvailabilityPeriod><AvailableFrom>2024-01-01T00:00:00</AvailableFrom>
+            <AvailableUnits>0.75</AvailableUnits></AvailabilityPeriod></AvailabilityPeriods>
+          <Rates><Rate><RatesFrom>1984-01-01T00:00:00</RatesFrom><RateTable>1</RateTable>
+            <StandardRate>20</StandardRate><StandardRateFormat>2</StandardRateFormat>
+            <CostPerUse>100</CostPerUse></Rate></Rates></Resource></Resources>
+        <Assignments>
+          <Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>0.5</Units>
+            <Work>PT8H0M0S</Work><Delay>4800</Delay><Baseline><Number>0</Number><Cost>250</Cost></Baseline></Assignment>
+          <Assignment><UID>2</UID><TaskUID>2</TaskUID><ResourceUID>-65535</ResourceUID>
+            <HasFixedRateUnits>1</HasFixedRateUnits><FixedMaterial>0</FixedMaterial>
+            <LevelingDelayFormat>7</LevelingDelayFormat><Units>1</Units></Assignment>
+        </Assignments>",
+    ))
+    .unwrap();
+    let r = &p.resources[0];
+    assert_eq!(r.resource_type, ResourceType::Material);
+    assert_eq!(
+        (r.max_units, r.standard_rate, r.cost_per_use),
+        (Some(0.5), Some(12.5), Some(1.5))
+    );
+    assert_eq!(r.availability[0].units, 0.75);
+    assert_eq!((r.rates[0].table, r.rates[0].cost_per_use), (1, 1.0));
+    // The second assignment is MPXJ's placeholder: dropped.
+    assert_eq!(p.assignments.len(), 1);
+    let a = &p.assignments[0];
+    assert_eq!((a.units, a.work), (Some(0.5), Some(8.0)));
+    assert_eq!(a.delay.unwrap().value, 1.0);
+    assert_eq!(a.baselines[0].cost, Some(2.5));
+}
+
+#[test]
+fn hostile_documents_end_in_typed_errors() {
+    let corrupt = |text: &str| {
+        let e = read_str(text).unwrap_err();
+        assert!(matches!(e, Error::Corrupt { .. }), "{text}: {e}");
+    };
+    corrupt("<Project><Tasks><Task><UID>1</UID></Tasks></Project>");
+    corrupt("<Project><Tasks><Task><UID>1</UID>");
+    corrupt("<Project><Title>&bogus;</Title></Project>");
+    corrupt("<!DOCTYPE Project [<!ENTITY a \"aaaa\">]><Project><Title>&a;</Title></Project>");
+    corrupt("<Project></Project><Project/>");
+    let deep = format!(
+        "<Project><Tasks><Task>{}</Task></Tasks></Project>",
+        "<a>".repeat(100)
+    );
+    corrupt(&deep);
+    for wrong in ["<html/>", "", "   ", "<Project xmlns=\"urn:other\"/>"] {
+        let e = read_str(wrong).unwrap_err();
+        assert!(matches!(e, Error::NotProjectFile(_)), "{wrong}: {e}");
+    }
+}
+
+#[test]
+fn limits_are_enforced() {
+    let mut opts = ReadOptions::default();
+    opts.max_input_bytes = 10;
+    let e = read_bytes(b"<Project></Project>", &opts).unwrap_err();
+    assert!(matches!(
+        e,
+        Error::TooLarge {
+            size: 19,
+            limit: 10
+        }
+    ));
+    let e = read(&b"<Project></Project>"[..], &opts).unwrap_err();
+    assert!(matches!(e, Error::TooLarge { .. }));
+
+    let mut opts = ReadOptions::default();
+    opts.max_entities = 2;
+    opts.max_string_chars = 3;
+    let tasks = "<Task><UID>1</UID><Name>abcdef</Name></Task>".repeat(2);
+    let p = read_bytes(doc(&format!("<Tasks>{tasks}</Tasks>")).as_bytes(), &opts).unwrap();
+    assert_eq!(p.tasks[0].name.as_deref(), Some("abc"));
+    let tasks = "<Task><UID>1</UID></Task>".repeat(3);
+    let e = read_bytes(doc(&format!("<Tasks>{tasks}</Tasks>")).as_bytes(), &opts).unwrap_err();
+    assert!(matches!(e, Error::Corrupt { .. }));
+}
+
+#[test]
+fn sniffs_both_formats() {
+    assert_eq!(
+        sniff(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1rest"),
+        Some(InputKind::Mpp)
+    );
+    assert_eq!(sniff(b"\xEF\xBB\xBF  <?xml"), Some(InputKind::Xml));
+    assert_eq!(sniff(b"PK\x03\x04"), None);
+    assert!(matches!(
+        read_any(b"PK\x03\x04", &ReadOptions::default()),
+        Err(Error::NotProjectFile(_))
+    ));
+    // UTF-16 with a byte order mark.
+    let text = "<Project><Title>Ü</Title></Project>";
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let p = read_any(&le, &ReadOptions::default()).unwrap();
+    assert_eq!(p.properties.title.as_deref(), Some("Ü"));
+    // A truncated compound file is refused by the .mpp reader, typed.
+    assert!(read_any(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", &ReadOptions::default()).is_err());
+}
+
+#[test]
+fn dangling_base_calendar_is_no_base() {
+    // Found by fuzzing: calendar 5 derives from a calendar the file does not
+    // have; the writer prints it as a base calendar, so the reader must see
+    // it as one too, or a second write would number resource calendars anew.
+    let text = doc("<Calendars><Calendar><UID>5</UID><IsBaseCalendar>0</IsBaseCalendar>\
+         <BaseCalendarUID>1</BaseCalendarUID></Calendar></Calendars>\
+         <Resources><Resource><UID>1</UID><ID>1</ID><CalendarUID>5</CalendarUID></Resource></Resources>");
+    let p = read_str(&text).unwrap();
+    assert!(p.calendars[0].is_base());
+    let write = |p: &Project| {
+        let mut v = Vec::new();
+        crate::write(p, &mut v, &crate::WriteOptions::default()).unwrap();
+        v
+    };
+    let first = write(&p);
+    let again = read_bytes(&first, &ReadOptions::default()).unwrap();
+    assert_eq!(String::from_utf8(write(&again)), String::from_utf8(first));
+}
+
+#[test]
+fn duplicate_uids_keep_the_first_entry() {
+    // Found by fuzzing: two calendars with UID 2 made the writer number
+    // resource calendars differently on a second pass.
+    let text = doc("<Calendars>\
+         <Calendar><UID>2</UID><Name>A</Name><IsBaseCalendar>1</IsBaseCalendar></Calendar>\
+         <Calendar><UID>2</UID><Name>B</Name><IsBaseCalendar>0</IsBaseCalendar><BaseCalendarUID>2</BaseCalendarUID></Calendar>\
+         </Calendars><Tasks><Task><UID>1</UID><ID>2</ID><Name>x</Name></Task>\
+         <Task><UID>1</UID><ID>1</ID><Name>y</Name></Task><Task><UID>3</UID><ID>1</ID></Task></Tasks>\
+         <Resources><Resource><UID>1</UID><ID>1</ID><CalendarUID>2</CalendarUID></Resource></Resources>");
+    let p = read_str(&text).unwrap();
+    assert_eq!(p.calendars.len(), 1);
+    assert_eq!(p.calendars[0].name.as_deref(), Some("A"));
+    // Tasks end in ID order; the second UID 1 is dropped.
+    let uids: Vec<i32> = p.tasks.iter().map(|t| t.uid).collect();
+    assert_eq!(uids, [3, 1]);
+}
+
+#[test]
+fn only_external_tasks_write_as_no_tasks() {
+    // Found by fuzzing: a document whose only task is another project's.
+    let text = doc(
+        "<Tasks><Task><UID>0</UID><ID>0</ID><Name>x</Name><ExternalTask>1</ExternalTask>\
+         <PercentComplete>50</PercentComplete></Task></Tasks>",
+    );
+    let p = read_str(&text).unwrap();
+    assert!(p.tasks[0].external_task);
+    let mut first = Vec::new();
+    crate::write(&p, &mut first, &crate::WriteOptions::default()).unwrap();
+    let first = String::from_utf8(first).unwrap();
+    assert!(first.contains("<Tasks/>") && first.contains("<Assignments/>"));
+}
