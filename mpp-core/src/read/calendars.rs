@@ -685,6 +685,35 @@ fn work_weeks(data: &[u8], off: usize) -> Vec<WorkWeek> {
     out
 }
 
+/// Fuzzing entry: every decoder of a calendar data blob, in both layouts.
+pub(crate) fn fuzz_decode(data: &[u8]) -> usize {
+    let mut n = 0;
+    for layout in [
+        Layout {
+            cal_id: 0,
+            base_id: 4,
+            resource_id: 8,
+            hours_offset: 0,
+            data_key: 8,
+            mpp9: false,
+        },
+        Layout {
+            cal_id: 0,
+            base_id: 4,
+            resource_id: 8,
+            hours_offset: 4,
+            data_key: 3,
+            mpp9: true,
+        },
+    ] {
+        let mut cal = Calendar::default();
+        cal.days = week_days(data, &layout, Some(&default_week(Some(data), 0)));
+        read_exceptions(data, &layout, &mut cal);
+        n += cal.exceptions.len() + cal.work_weeks.len();
+    }
+    n
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)]
 mod tests {

@@ -1182,6 +1182,20 @@ fn mpp9_alias_field(class: u32, pos: usize) -> Option<u32> {
     }
 }
 
+/// Fuzzing entry: the custom-field definition, indicator and value-list decoders.
+pub(crate) fn fuzz_decode(data: &[u8]) -> usize {
+    let cd = CustomData::default();
+    let mut n = parse_definitions14(data).definitions.len();
+    n += parse_definitions12(data).definitions.len();
+    n += indicator_fields(data).len();
+    n += props_block(data).len();
+    n += mpp9_prop_lists(data, &cd).len();
+    for kind in [CustomKind::Text, CustomKind::Duration, CustomKind::Cost] {
+        n += mpp9_values(data, Some(kind), &cd).len();
+    }
+    n
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)] // fixtures are built and checked in place
 mod tests {

@@ -17,6 +17,45 @@ mod resources;
 mod tasks;
 
 pub use blocks::{Block, Fields};
+
+/// Single decoders on arbitrary bytes, for the fuzz targets in `fuzz/`.
+/// Each returns a count so the work is not optimized away. Not a stable API.
+#[doc(hidden)]
+pub mod hooks {
+    /// Calendar data blobs (week, exceptions, work weeks), MPP9 and MPP12+ layouts.
+    pub fn calendar(data: &[u8]) -> usize {
+        super::calendars::fuzz_decode(data) + super::mpp8::fuzz_calendar(data)
+    }
+
+    /// Custom-field definitions, indicators and MPP9 value lists.
+    pub fn custom(data: &[u8]) -> usize {
+        super::custom::fuzz_decode(data)
+    }
+
+    /// MPP8 `FixDeferFix` items and extended data.
+    pub fn mpp8_store(data: &[u8]) -> usize {
+        super::mpp8::fuzz_store(data)
+    }
+
+    /// Notes: RTF to plain text, from UTF-8 and from Windows-1252 bytes.
+    pub fn notes(data: &[u8]) -> usize {
+        let a = super::notes::rtf_to_text(&String::from_utf8_lossy(data));
+        let b = super::notes::rtf_to_text(&crate::bytes::ansi_at(data, 0).unwrap_or_default());
+        a.len() + b.len()
+    }
+
+    /// The task hyperlink blob.
+    pub fn hyperlink(data: &[u8]) -> usize {
+        super::tasks::hyperlink(data).map_or(0, |h| h.text.map_or(0, |t| t.len()))
+    }
+
+    /// Resource blobs: cost rate tables, availability, MPP9 enterprise data.
+    pub fn resource_blobs(data: &[u8]) -> usize {
+        super::resources::cost_rate_table(0, data).len()
+            + super::resources::availability_table(data).len()
+            + super::resources::props_block(data).len()
+    }
+}
 pub(crate) use notes::rtf_to_text;
 
 use crate::container::{CompObj, Container, FileFormat};

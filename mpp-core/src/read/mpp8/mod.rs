@@ -209,6 +209,31 @@ fn use_long_assignments(short: &FixFix, known: impl Fn(&[u8]) -> bool) -> bool {
         || (short.stream_len() % ASSIGNMENT_SIZE_LONG == 0 && !short.records().all(known))
 }
 
+/// Fuzzing entry: `FixDeferFix` chains followed from every 4-byte offset
+/// the data names, the extended data they hold and the strings it points to.
+pub(crate) fn fuzz_store(data: &[u8]) -> usize {
+    use blocks::ExtendedData;
+    let mut n = ExtendedData::parse(data).get(0).map_or(0, <[u8]>::len);
+    let store = FixDeferFix::new(data.to_vec());
+    // Bounded so one input stays well under a millisecond per kilobyte.
+    for at in (0..data.len()).step_by(4).take(256) {
+        let Some(reference) = i32_at(data, at) else {
+            break;
+        };
+        n += store.string(reference).map_or(0, |s| s.len());
+        n += store.ansi(reference).map_or(0, |s| s.len());
+        let ext = ExtendedData::read(&store, reference);
+        n += ext.string(reference as u32, &store).map_or(0, |s| s.len());
+        n += usize::from(ext.timestamp(0).is_some());
+    }
+    n
+}
+
+/// Fuzzing entry: the MPP8 calendar week decoder.
+pub(crate) fn fuzz_calendar(data: &[u8]) -> usize {
+    calendars::fuzz_decode(data)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
