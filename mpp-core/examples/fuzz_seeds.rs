@@ -89,7 +89,12 @@ fn streams(data: &[u8]) -> Option<BTreeMap<String, Vec<u8>>> {
     let paths: Vec<String> = cfb
         .walk()
         .filter(|e| e.is_stream())
-        .map(|e| e.path().to_string_lossy().trim_start_matches('/').to_string())
+        .map(|e| {
+            e.path()
+                .to_string_lossy()
+                .trim_start_matches('/')
+                .to_string()
+        })
         .collect();
     let mut out = BTreeMap::new();
     for p in paths {

@@ -2,6 +2,8 @@
 //!
 //! Every accessor returns `None` when the requested range is not inside the
 //! slice, so no read driven by file content can panic.
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 /// The `len` bytes at `off`, if they exist.
 #[inline]
@@ -61,13 +63,40 @@ pub fn u48_at(data: &[u8], off: usize) -> Option<u64> {
     Some(u64::from_le_bytes(full))
 }
 
-/// UTF-16LE text from `off` up to the first aligned NUL or the end of the slice.
+thread_local! {
+    /// Longest string decoded, set for the duration of one read from
+    /// [`crate::ReadOptions::max_string_chars`]; unlimited outside a read.
+    static MAX_STRING: std::cell::Cell<usize> = const { std::cell::Cell::new(usize::MAX) };
+}
+
+/// Restores the previous string limit when the read that set it ends.
+pub(crate) struct StringLimit(usize);
+
+impl StringLimit {
+    pub(crate) fn set(max_chars: usize) -> StringLimit {
+        StringLimit(MAX_STRING.with(|m| m.replace(max_chars)))
+    }
+}
+
+impl Drop for StringLimit {
+    fn drop(&mut self) {
+        MAX_STRING.with(|m| m.set(self.0));
+    }
+}
+
+fn max_string() -> usize {
+    MAX_STRING.with(std::cell::Cell::get)
+}
+
+/// UTF-16LE text from `off` up to the first aligned NUL or the end of the
+/// slice, cut at the read's string limit (in code units).
 pub fn utf16_at(data: &[u8], off: usize) -> Option<String> {
     let rest = data.get(off..)?;
     let units = rest
         .chunks_exact(2)
         .filter_map(|c| <[u8; 2]>::try_from(c).ok().map(u16::from_le_bytes))
-        .take_while(|&u| u != 0);
+        .take_while(|&u| u != 0)
+        .take(max_string());
     Some(
         char::decode_utf16(units)
             .map(|r| r.unwrap_or('\u{FFFD}'))
@@ -75,12 +104,14 @@ pub fn utf16_at(data: &[u8], off: usize) -> Option<String> {
     )
 }
 
-/// 8-bit (Windows-1252) text from `off` up to the first NUL or the end of the slice.
+/// 8-bit (Windows-1252) text from `off` up to the first NUL or the end of
+/// the slice, cut at the read's string limit.
 pub fn ansi_at(data: &[u8], off: usize) -> Option<String> {
     let rest = data.get(off..)?;
     Some(
         rest.iter()
             .take_while(|&&b| b != 0)
+            .take(max_string())
             .map(|&b| cp1252(b))
             .collect(),
     )
@@ -97,7 +128,7 @@ pub fn cp1252(b: u8) -> char {
     ];
     match b {
         0x80..=0x9F => HIGH
-            .get(usize::from(b - 0x80))
+            .get(usize::from(b.wrapping_sub(0x80)))
             .copied()
             .unwrap_or('\u{FFFD}'),
         _ => char::from(b),

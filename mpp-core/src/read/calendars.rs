@@ -106,6 +106,7 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, project: &mut Project) -> Result<(
             var_kind: ctx.var_kind,
         },
     )?;
+    ctx.check_entities("calendars", block.meta.len())?;
     let layout = Layout::new(ctx);
     let default_data = ctx.props.get(DEFAULT_WEEK_PROP);
     let default_week = default_week(default_data, layout.hours_offset);
@@ -706,8 +707,10 @@ pub(crate) fn fuzz_decode(data: &[u8]) -> usize {
             mpp9: true,
         },
     ] {
-        let mut cal = Calendar::default();
-        cal.days = week_days(data, &layout, Some(&default_week(Some(data), 0)));
+        let mut cal = Calendar {
+            days: week_days(data, &layout, Some(&default_week(Some(data), 0))),
+            ..Calendar::default()
+        };
         read_exceptions(data, &layout, &mut cal);
         n += cal.exceptions.len() + cal.work_weeks.len();
     }

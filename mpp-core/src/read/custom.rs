@@ -425,6 +425,7 @@ impl CustomData {
                 var_kind: ctx.var_kind,
             },
         )?;
+        ctx.check_entities("value-list items", block.meta.len())?;
         let (parent_off, type_off, table_off) = item_offsets(ctx);
         for i in 0..block.data.len() {
             let Some(fixed) = block.data.item(i) else {
@@ -1342,6 +1343,7 @@ mod tests {
             key_rule: VarKeyRule::FieldIndex,
             default_units: TimeUnit::Days,
             as_of: DateTime::from_mpp(15_000, 0),
+            max_entities: usize::MAX,
         }
     }
 

@@ -72,6 +72,7 @@ pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
             limit: opts.max_input_bytes,
         });
     }
+    let _strings = crate::bytes::StringLimit::set(opts.max_string_chars);
     let mut c = Container::open(data, opts.max_input_bytes)?;
     let compobj = c
         .stream("\u{1}CompObj")?

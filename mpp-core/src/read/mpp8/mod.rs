@@ -34,7 +34,8 @@ const ASSIGNMENT_SIZE: usize = 204;
 const ASSIGNMENT_SIZE_LONG: usize = 238;
 const RELATION_SIZE: usize = 36;
 
-pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> Result<Project> {
+pub fn read(c: &mut Container<'_>, _compobj: &CompObj, opts: &ReadOptions) -> Result<Project> {
+    check_entities(c, opts.max_entities)?;
     let raw = c
         .stream(&format!("{DIR}/Props"))?
         .ok_or_else(|| Error::corrupt(format!("{DIR}/Props"), "missing project properties"))?;
@@ -70,6 +71,23 @@ pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> R
     // Slack, critical and variances are not stored in these files.
     schedule::derive(&mut project);
     Ok(project)
+}
+
+/// Refuses record stores with more records than `max` before any is read
+/// (counted at the shorter record size, so the larger count).
+fn check_entities(c: &Container<'_>, max: usize) -> Result<()> {
+    for (what, name, size) in [
+        ("calendars", "TBkndCal", CALENDAR_SIZE),
+        ("resources", "TBkndRsc", RESOURCE_SIZE),
+        ("tasks", "TBkndTask", TASK_SIZE),
+        ("relations", "TBkndCons", RELATION_SIZE),
+        ("assignments", "TBkndAssn", ASSIGNMENT_SIZE),
+    ] {
+        let len = c.stream_len(&format!("{DIR}/{name}/FixFix   0"));
+        let count = usize::try_from(len / size as u64).unwrap_or(usize::MAX);
+        Error::check_entities(what, count, max)?;
+    }
+    Ok(())
 }
 
 /// The record store and the item store of one entity storage.
