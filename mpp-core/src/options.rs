@@ -14,6 +14,10 @@
 ///   entries) are bounded by the bytes present and by their 16-bit counts.
 /// * `max_string_chars`: every string decoded from the file (UTF-16 code
 ///   units or 8-bit characters) is cut at this length while it is decoded.
+///   All strings of one read together are also capped at 8 characters per
+///   input byte (at least 16 Mi), so records that all point at one long
+///   unterminated run cannot make decoding quadratic; past that, strings
+///   come out empty.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ReadOptions {

@@ -571,7 +571,15 @@ fn exceptions14(data: &[u8]) -> (Vec<CalendarException>, usize) {
             .and_then(|l| usize::try_from(l).ok())
             .map(round4)
             .unwrap_or(0);
-        let name = (name_len != 0).then(|| utf16_at(data, off + 92).unwrap_or_default());
+        // The name is read inside its padded length: unbounded reads from
+        // thousands of records would make a hostile blob quadratic.
+        let name = (name_len != 0).then(|| {
+            let start = off + 92;
+            let end = start.saturating_add(name_len).min(data.len());
+            data.get(start..end)
+                .and_then(|s| utf16_at(s, 0))
+                .unwrap_or_default()
+        });
         if let Some(from) = date(data, off) {
             out.push(CalendarException {
                 name,

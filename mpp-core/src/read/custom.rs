@@ -258,6 +258,9 @@ struct Parsed {
     definitions: Vec<Definition>,
 }
 
+/// Longest alias read, in bytes (Project's aliases are short field titles).
+const MAX_ALIAS_BYTES: usize = 2048;
+
 /// The alias block (`u32 size` twice, `u32 count`, count x {field, text
 /// offset - 4}); returns the aliases and the offset just past the block.
 fn parse_aliases(data: &[u8]) -> (Vec<(u32, String)>, Option<usize>) {
@@ -274,10 +277,14 @@ fn parse_aliases(data: &[u8]) -> (Vec<(u32, String)>, Option<usize>) {
         let (Some(field), Some(p)) = (u32_at(data, off), u32_at(data, off + 4)) else {
             break;
         };
+        // Capped: thousands of entries pointing into one long unterminated
+        // run would otherwise make a hostile block quadratic.
         let text = usize::try_from(p)
             .ok()
             .and_then(|p| p.checked_add(4))
-            .and_then(|p| utf16_at(data, p))
+            .and_then(|p| data.get(p..))
+            .map(|s| s.get(..MAX_ALIAS_BYTES).unwrap_or(s))
+            .and_then(|s| utf16_at(s, 0))
             .unwrap_or_default();
         if !text.is_empty() {
             aliases.push((field, text));

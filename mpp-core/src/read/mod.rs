@@ -63,6 +63,9 @@ use crate::error::{Error, PasswordKind, Result};
 use crate::model::Project;
 use crate::options::ReadOptions;
 
+/// Characters of decoded strings allowed per input byte over a whole read.
+const STRING_BUDGET_PER_BYTE: usize = 8;
+
 /// Reads a project from the bytes of an `.mpp` file.
 pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
     let size = data.len() as u64;
@@ -72,7 +75,13 @@ pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
             limit: opts.max_input_bytes,
         });
     }
-    let _strings = crate::bytes::StringLimit::set(opts.max_string_chars);
+    // All strings together: generous for real files (a few characters per
+    // input byte), small enough that hostile ones decode in bounded time.
+    let budget = data
+        .len()
+        .saturating_mul(STRING_BUDGET_PER_BYTE)
+        .max(1 << 24);
+    let _strings = crate::bytes::StringLimit::set(opts.max_string_chars, budget);
     let mut c = Container::open(data, opts.max_input_bytes)?;
     let compobj = c
         .stream("\u{1}CompObj")?
