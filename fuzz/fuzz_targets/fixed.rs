@@ -23,7 +23,9 @@ fuzz_target!(|input: &[u8]| {
 });
 
 fn split(input: &[u8]) -> (&[u8], &[u8]) {
-    let n = input.get(..4).map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    let n = input
+        .get(..4)
+        .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
     let rest = input.get(4..).unwrap_or_default();
     rest.split_at((n as usize).min(rest.len()))
 }

@@ -15,7 +15,7 @@ use mpp_core::raw::props::Props;
 use mpp_core::raw::var::{VarData, VarMetaKind};
 
 /// Largest whole file used as a `read_mpp` seed: bigger ones slow every execution.
-const MAX_FILE: u64 = 256 * 1024;
+const MAX_FILE: u64 = 128 * 1024;
 /// Largest seed for a decoder target.
 const MAX_SEED: usize = 64 * 1024;
 /// Seeds kept per target.

@@ -962,6 +962,24 @@ mod tests {
     }
 
     #[test]
+    fn exception_names_stay_inside_their_padded_length() {
+        // Name length 4 bytes ("ab" unterminated), then a record whose
+        // bytes are not NUL: the name must not run on into it.
+        let mut data = week();
+        data.extend_from_slice(&2u16.to_le_bytes());
+        data.extend_from_slice(&[0, 0]);
+        let mut first = exception(10, 10, 1, [0; 4], &[], "");
+        first[88..92].copy_from_slice(&4u32.to_le_bytes());
+        first.extend("ab".encode_utf16().flat_map(u16::to_le_bytes));
+        data.extend(first);
+        data.extend(exception(20, 20, 1, [0; 4], &[], "next"));
+        let (exc, _) = exceptions14(&data);
+        assert_eq!(exc.len(), 2);
+        assert_eq!(exc[0].name.as_deref(), Some("ab"));
+        assert_eq!(exc[1].name.as_deref(), Some("next"));
+    }
+
+    #[test]
     fn arbitrary_bytes_do_not_panic() {
         // xorshift bytes, every length up to ~1.5 KB, all decoders
         let mut state = 0x2545_F491_4F6C_DD1Du64;
