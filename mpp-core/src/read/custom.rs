@@ -1248,6 +1248,20 @@ mod tests {
     }
 
     #[test]
+    fn aliases_are_capped() {
+        // One alias whose text runs 3000 units without a NUL.
+        let mut d = Vec::new();
+        for v in [20u32, 20, 1, 0x0B40_0001, 16] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        d.extend(std::iter::repeat_n([b'a', 0], 3000).flatten());
+        let (aliases, end) = parse_aliases(&d);
+        assert_eq!(end, Some(24));
+        assert_eq!(aliases.len(), 1);
+        assert_eq!(aliases[0].1.len(), MAX_ALIAS_BYTES / 2);
+    }
+
+    #[test]
     fn mpp14_definitions_walk_the_unknown_blocks() {
         let mut data = alias_block(&[(fields::TASK | 51, "Code")]);
         // unknown blocks of 8 and 30 bytes (the second size differs from MPXJ's assumption)
