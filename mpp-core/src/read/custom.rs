@@ -840,6 +840,10 @@ fn mpp9_prop_lists(data: &[u8], cd: &CustomData) -> Vec<(u32, Vec<Mpp9Entry>)> {
         .unwrap_or(0);
     let count = u32_at(data, 4).unwrap_or(0);
     let mut off = 8usize;
+    // Real lists do not overlap, so together they span at most the data;
+    // hostile entries all naming one large range would decode it again
+    // and again (memory quadratic in the input).
+    let mut budget = data.len();
     for _ in 0..count {
         if off >= length {
             break;
@@ -861,6 +865,10 @@ fn mpp9_prop_lists(data: &[u8], cd: &CustomData) -> Vec<(u32, Vec<Mpp9Entry>)> {
         };
         let values = data.get(start..mid).unwrap_or_default();
         let descriptions = data.get(mid..end).unwrap_or_default();
+        let Some(left) = budget.checked_sub(values.len() + descriptions.len()) else {
+            break;
+        };
+        budget = left;
         let kind = fields::any_custom_field(field).map(|(f, _)| f.kind);
         let mut vals = mpp9_values(values, kind, cd).into_iter();
         let entries = mpp9_values(descriptions, Some(CustomKind::Text), cd)
@@ -1537,6 +1545,30 @@ mod tests {
             Some(fields::RESOURCE | 126)
         );
         assert_eq!(mpp9_list_rank(fields::TASK | 434), 1);
+    }
+
+    #[test]
+    fn overlapping_mpp9_lists_are_decoded_once() {
+        // 200 entries (Number1) all naming the same 8000-byte list.
+        let mut data = Vec::new();
+        data.extend_from_slice(&le32(u32::MAX));
+        data.extend_from_slice(&le32(200));
+        let list_at = 8 + 200 * 8;
+        for _ in 0..200 {
+            data.extend_from_slice(&le32(fields::TASK | 87));
+            data.extend_from_slice(&le32(list_at));
+        }
+        data.extend_from_slice(&[0; 8]);
+        data.extend_from_slice(&le32(20));
+        data.extend_from_slice(&le32(20 + 4000));
+        data.extend_from_slice(&le32(20 + 8000));
+        // 500 numbers, then 1000 one-letter descriptions.
+        data.extend(std::iter::repeat_n(1u8, 4000));
+        data.extend(std::iter::repeat_n([b'a', 0, 0, 0], 1000).flatten());
+        let lists = mpp9_prop_lists(&data, &CustomData::default());
+        let total: usize = lists.iter().map(|l| l.1.len()).sum();
+        assert_eq!(lists.len(), 1);
+        assert_eq!(total, 1000);
     }
 
     #[test]
