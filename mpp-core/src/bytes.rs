@@ -2,6 +2,8 @@
 //!
 //! Every accessor returns `None` when the requested range is not inside the
 //! slice, so no read driven by file content can panic.
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 /// The `len` bytes at `off`, if they exist.
 #[inline]
@@ -61,29 +63,90 @@ pub fn u48_at(data: &[u8], off: usize) -> Option<u64> {
     Some(u64::from_le_bytes(full))
 }
 
-/// UTF-16LE text from `off` up to the first aligned NUL or the end of the slice.
+/// String limits of the read in progress: (longest string, characters
+/// left in the whole read's budget).
+#[derive(Clone, Copy)]
+struct Limits {
+    max: usize,
+    budget: usize,
+}
+
+thread_local! {
+    /// Set for the duration of one read; unlimited outside a read.
+    static LIMITS: std::cell::Cell<Limits> = const {
+        std::cell::Cell::new(Limits { max: usize::MAX, budget: usize::MAX })
+    };
+}
+
+/// Restores the previous string limits when the read that set them ends.
+pub(crate) struct StringLimit(Limits);
+
+impl StringLimit {
+    /// Every string is cut at `max_chars`, and all strings of the read
+    /// together at `budget` characters: many records pointing at one long
+    /// unterminated run must not turn a small file into hours of decoding.
+    pub(crate) fn set(max_chars: usize, budget: usize) -> StringLimit {
+        StringLimit(LIMITS.with(|m| {
+            m.replace(Limits {
+                max: max_chars,
+                budget,
+            })
+        }))
+    }
+}
+
+impl Drop for StringLimit {
+    fn drop(&mut self) {
+        LIMITS.with(|m| m.set(self.0));
+    }
+}
+
+/// The length the next string may have.
+fn max_string() -> usize {
+    LIMITS.with(|m| {
+        let l = m.get();
+        l.max.min(l.budget)
+    })
+}
+
+/// Charges a decoded string to the read's budget.
+fn spend(chars: usize) {
+    LIMITS.with(|m| {
+        let mut l = m.get();
+        l.budget = l.budget.saturating_sub(chars);
+        m.set(l);
+    });
+}
+
+/// UTF-16LE text from `off` up to the first aligned NUL or the end of the
+/// slice, cut at the read's string limit (in code units).
 pub fn utf16_at(data: &[u8], off: usize) -> Option<String> {
     let rest = data.get(off..)?;
     let units = rest
         .chunks_exact(2)
         .filter_map(|c| <[u8; 2]>::try_from(c).ok().map(u16::from_le_bytes))
-        .take_while(|&u| u != 0);
-    Some(
-        char::decode_utf16(units)
-            .map(|r| r.unwrap_or('\u{FFFD}'))
-            .collect(),
-    )
+        .take_while(|&u| u != 0)
+        .take(max_string());
+    let mut n = 0usize;
+    let text = char::decode_utf16(units.inspect(|_| n = n.saturating_add(1)))
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect();
+    spend(n);
+    Some(text)
 }
 
-/// 8-bit (Windows-1252) text from `off` up to the first NUL or the end of the slice.
+/// 8-bit (Windows-1252) text from `off` up to the first NUL or the end of
+/// the slice, cut at the read's string limit.
 pub fn ansi_at(data: &[u8], off: usize) -> Option<String> {
     let rest = data.get(off..)?;
-    Some(
-        rest.iter()
-            .take_while(|&&b| b != 0)
-            .map(|&b| cp1252(b))
-            .collect(),
-    )
+    let text: String = rest
+        .iter()
+        .take_while(|&&b| b != 0)
+        .take(max_string())
+        .map(|&b| cp1252(b))
+        .collect();
+    spend(text.chars().count());
+    Some(text)
 }
 
 /// Windows-1252 to Unicode; the 0x80..0x9F block differs from Latin-1.
@@ -97,7 +160,7 @@ pub fn cp1252(b: u8) -> char {
     ];
     match b {
         0x80..=0x9F => HIGH
-            .get(usize::from(b - 0x80))
+            .get(usize::from(b.wrapping_sub(0x80)))
             .copied()
             .unwrap_or('\u{FFFD}'),
         _ => char::from(b),
@@ -116,6 +179,21 @@ pub fn guid_at(data: &[u8], off: usize) -> Option<crate::model::Guid> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strings_are_cut_per_string_and_per_read() {
+        let text: Vec<u8> = "abcdefghij".bytes().flat_map(|b| [b, 0]).collect();
+        {
+            let _limit = StringLimit::set(8, 20);
+            assert_eq!(utf16_at(&text, 0).as_deref(), Some("abcdefgh"));
+            assert_eq!(ansi_at(b"klmnopqrstuv", 0).as_deref(), Some("klmnopqr"));
+            // 16 of the 20 spent: the next string gets the 4 left, then nothing.
+            assert_eq!(utf16_at(&text, 0).as_deref(), Some("abcd"));
+            assert_eq!(utf16_at(&text, 0).as_deref(), Some(""));
+        }
+        // Outside a read nothing is cut.
+        assert_eq!(utf16_at(&text, 0).as_deref(), Some("abcdefghij"));
+    }
 
     #[test]
     fn reads_are_little_endian_and_bounded() {

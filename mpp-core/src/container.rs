@@ -1,5 +1,7 @@
 //! The compound-file container: stream access with size limits, and the
 //! format detection from `\x01CompObj`.
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use std::io::{Cursor, Read};
 
@@ -43,8 +45,9 @@ impl CompObj {
         let mut off = 28usize;
         let mut next = || -> Option<String> {
             let len = usize::try_from(u32_at(data, off)?).ok()?;
-            let text = slice(data, off + 4, len)?;
-            off = off.checked_add(4 + len)?;
+            let start = off.checked_add(4)?;
+            let text = slice(data, start, len)?;
+            off = start.checked_add(len)?;
             Some(
                 text.iter()
                     .take_while(|&&b| b != 0)
@@ -63,7 +66,7 @@ impl CompObj {
     /// The major version of the saving application (`Microsoft.Project 16.0` -> 16).
     pub fn application_version(&self) -> Option<u32> {
         let name = &self.application_name;
-        let start = name.find("Project")? + "Project".len() + 1;
+        let start = name.find("Project")?.saturating_add("Project ".len());
         let digits: String = name
             .get(start..)?
             .chars()
@@ -94,6 +97,8 @@ impl CompObj {
 pub struct Container<'a> {
     cfb: cfb::CompoundFile<Cursor<&'a [u8]>>,
     max_stream: u64,
+    /// A stream cannot hold more than the whole file.
+    file_len: u64,
 }
 
 impl<'a> Container<'a> {
@@ -106,11 +111,23 @@ impl<'a> Container<'a> {
         }
         let cfb = cfb::CompoundFile::open(Cursor::new(data))
             .map_err(|e| Error::NotCompoundFile(e.to_string()))?;
-        Ok(Container { cfb, max_stream })
+        Ok(Container {
+            cfb,
+            max_stream,
+            file_len: data.len() as u64,
+        })
     }
 
     pub fn exists(&self, path: &str) -> bool {
         self.cfb.is_stream(path)
+    }
+
+    /// The declared length of a stream (0 when it does not exist), without reading it.
+    pub fn stream_len(&self, path: &str) -> u64 {
+        if !self.cfb.is_stream(path) {
+            return 0;
+        }
+        self.cfb.entry(path).map_or(0, |e| e.len())
     }
 
     /// Reads a whole stream; `None` when it does not exist.
@@ -129,9 +146,19 @@ impl<'a> Container<'a> {
                 limit: self.max_stream,
             });
         }
+        if len > self.file_len {
+            return Err(Error::corrupt(
+                path,
+                format!(
+                    "declares {len} bytes, more than the {}-byte file",
+                    self.file_len
+                ),
+            ));
+        }
         let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        // Sector chains that loop or are shared cannot make it read more.
         (&mut s)
-            .take(self.max_stream)
+            .take(len)
             .read_to_end(&mut buf)
             .map_err(|e| Error::corrupt(path, e.to_string()))?;
         Ok(Some(buf))

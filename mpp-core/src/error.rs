@@ -36,6 +36,16 @@ pub enum Error {
     Corrupt { stream: String, detail: String },
     #[error("input too large: {size} bytes (limit {limit})")]
     TooLarge { size: u64, limit: u64 },
+    /// A count in the file is over a [`crate::ReadOptions`] limit.
+    #[error("too many {what}: {count} (limit {limit}, ReadOptions::{option})")]
+    LimitExceeded {
+        /// What was counted (`tasks`, `resources`, ...).
+        what: &'static str,
+        count: u64,
+        limit: u64,
+        /// The `ReadOptions` field that sets the limit.
+        option: &'static str,
+    },
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -48,6 +58,19 @@ impl Error {
         }
     }
 
+    /// The entity-count limit check shared by all readers.
+    pub(crate) fn check_entities(what: &'static str, count: usize, limit: usize) -> Result<()> {
+        if count > limit {
+            return Err(Error::LimitExceeded {
+                what,
+                count: count as u64,
+                limit: limit as u64,
+                option: "max_entities",
+            });
+        }
+        Ok(())
+    }
+
     /// A short stable code for bindings and services.
     pub fn code(&self) -> &'static str {
         match self {
@@ -57,6 +80,7 @@ impl Error {
             Error::UnsupportedVersion(_) => "unsupported_version",
             Error::Corrupt { .. } => "corrupt",
             Error::TooLarge { .. } => "too_large",
+            Error::LimitExceeded { .. } => "limit_exceeded",
             Error::Io(_) => "io",
         }
     }

@@ -9,8 +9,17 @@
 //! # Ok::<(), mpp_core::Error>(())
 //! ```
 #![forbid(unsafe_code)]
-// Input reaches every parser path: no indexing that could panic (tests may index).
-#![cfg_attr(not(test), deny(clippy::indexing_slicing))]
+// Input reaches every parser path: no indexing, unwrap, expect or explicit
+// panic that could fire on a hostile file (tests may use them).
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
 
 pub mod bytes;
 pub mod container;

@@ -1,6 +1,8 @@
 //! Field maps: where each field of an entity class lives in the fixed and
 //! variable data. Stored in the project `Props`, so the layout of MPP9/12/14
 //! records is self-describing.
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use std::collections::HashMap;
 
@@ -63,12 +65,12 @@ impl FieldMap {
             } else if offset != 0xFFFF {
                 let offset = usize::from(offset);
                 if last_offset.is_some_and(|last| offset < last) {
-                    block += 1;
+                    block = block.saturating_add(1);
                 }
                 last_offset = Some(offset);
                 let size = usize::from(size);
                 if let Some(b) = map.block_size.get_mut(block) {
-                    *b = (*b).max(offset + size);
+                    *b = (*b).max(offset.saturating_add(size));
                 }
                 match u8::try_from(block) {
                     Ok(block) if block < 2 => Location::Fixed {

@@ -1,4 +1,6 @@
 //! `FixedMeta` / `FixedData` (and the `Fixed2*` pair): fixed-size records.
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use crate::bytes::{slice, u32_at};
 
@@ -44,10 +46,10 @@ impl FixedMeta {
         let avail = data.len().saturating_sub(16);
         let mut best: Option<usize> = None;
         for &size in candidates {
-            if size == 0 || avail % size != 0 {
+            if avail.checked_rem(size).is_none_or(|r| r != 0) {
                 continue;
             }
-            if avail / size == expected {
+            if avail.checked_div(size) == Some(expected) {
                 best = Some(size);
                 break;
             }
@@ -61,7 +63,7 @@ impl FixedMeta {
 
     /// Number of whole records present in the stream.
     pub fn len(&self) -> usize {
-        self.records.len() / self.item_size
+        self.records.len().checked_div(self.item_size).unwrap_or(0)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -99,7 +101,7 @@ impl FixedData {
     /// end of the stream), clamped to `max_size` when given.
     pub fn by_meta(meta: &FixedMeta, data: Vec<u8>, max_size: Option<usize>) -> FixedData {
         let n = meta.len();
-        let mut items = Vec::with_capacity(n.min(data.len() + 1));
+        let mut items = Vec::with_capacity(n.min(data.len().saturating_add(1)));
         for i in 0..n {
             let Some(start) = meta.offset(i).and_then(|o| usize::try_from(o).ok()) else {
                 items.push(None);
@@ -109,13 +111,13 @@ impl FixedData {
                 items.push(None);
                 continue;
             }
-            let remaining = data.len() - start;
+            let remaining = data.len().saturating_sub(start);
             let next = meta
-                .offset(i + 1)
+                .offset(i.saturating_add(1))
                 .and_then(|o| usize::try_from(o).ok())
                 .filter(|&o| o > start && o <= data.len());
             let mut size = match next {
-                Some(end) if i + 1 < n => end - start,
+                Some(end) if i.saturating_add(1) < n => end.saturating_sub(start),
                 _ => remaining,
             };
             if let Some(max) = max_size {
@@ -139,7 +141,7 @@ impl FixedData {
                 .offset(i)
                 .and_then(|o| usize::try_from(o).ok())
                 .filter(|&o| o < data.len())
-                .map(|o| (o, size.min(data.len() - o)));
+                .map(|o| (o, size.min(data.len().saturating_sub(o))));
             items.push(item);
         }
         FixedData { items, data }
@@ -148,8 +150,8 @@ impl FixedData {
     /// Consecutive records of `size` bytes, regardless of any meta.
     pub fn strided(data: Vec<u8>, size: usize) -> FixedData {
         let size = size.max(1);
-        let items = (0..data.len() / size)
-            .map(|i| Some((i * size, size)))
+        let items = (0..data.len().checked_div(size).unwrap_or(0))
+            .map(|i| Some((i.saturating_mul(size), size)))
             .collect();
         FixedData { items, data }
     }

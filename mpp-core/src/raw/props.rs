@@ -1,4 +1,6 @@
 //! `Props` streams: a key/value store of project settings and field maps.
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use std::collections::HashMap;
 
@@ -20,13 +22,14 @@ impl Props {
         let count = u16_at(data, 12).unwrap_or(0);
         let mut off = 16usize;
         for _ in 0..count {
-            let (Some(size), Some(key)) = (u32_at(data, off), u32_at(data, off + 4)) else {
+            let (Some(size), Some(key)) = (u32_at(data, off), u32_at(data, off.saturating_add(4)))
+            else {
                 break;
             };
             let Ok(size) = usize::try_from(size) else {
                 break;
             };
-            let start = off + 12;
+            let start = off.saturating_add(12);
             let Some(value) = size.checked_add(start).and_then(|end| data.get(start..end)) else {
                 break;
             };
@@ -34,7 +37,7 @@ impl Props {
                 break;
             }
             items.insert(key, value.to_vec());
-            off = start + size + (size & 1);
+            off = start.saturating_add(size).saturating_add(size & 1);
         }
         Props { items }
     }
@@ -48,8 +51,8 @@ impl Props {
         for _ in 0..count {
             let (Some(a1), Some(key), Some(a5)) = (
                 u32_at(data, off),
-                u32_at(data, off + 4),
-                u32_at(data, off + 8),
+                u32_at(data, off.saturating_add(4)),
+                u32_at(data, off.saturating_add(8)),
             ) else {
                 break;
             };
@@ -70,12 +73,12 @@ impl Props {
             if size == 0 {
                 break;
             }
-            let start = off + 12;
+            let start = off.saturating_add(12);
             let Some(value) = size.checked_add(start).and_then(|end| data.get(start..end)) else {
                 break;
             };
             items.insert(key, value.to_vec());
-            off = start + size + (size & 1);
+            off = start.saturating_add(size).saturating_add(size & 1);
         }
         Props { items }
     }
@@ -91,18 +94,22 @@ impl Props {
         let count = u32_at(data, 4)
             .and_then(|c| usize::try_from(c).ok())
             .unwrap_or(0);
-        let count = count.min(data.len().saturating_sub(8) / 8);
+        let count = count.min(data.len().saturating_sub(8) >> 3);
         let mut entries: Vec<(usize, u32)> = (0..count)
             .filter_map(|i| {
-                let key = u32_at(data, 8 + i * 8)?;
-                let off = usize::try_from(u32_at(data, 12 + i * 8)?).ok()?;
+                let key = u32_at(data, i.checked_mul(8)?.checked_add(8)?)?;
+                let off =
+                    usize::try_from(u32_at(data, i.checked_mul(8)?.checked_add(12)?)?).ok()?;
                 Some((off, key))
             })
             .collect();
         entries.sort_unstable();
         let mut items = HashMap::new();
         for (i, &(start, key)) in entries.iter().enumerate() {
-            let stop = entries.get(i + 1).map_or(end, |&(o, _)| o).min(end);
+            let stop = entries
+                .get(i.saturating_add(1))
+                .map_or(end, |&(o, _)| o)
+                .min(end);
             if let Some(v) = data.get(start..stop) {
                 items.insert(key, v.to_vec());
             }

@@ -1,4 +1,6 @@
 //! `VarMeta` / `Var2Data`: variable-length values keyed by (unique id, key).
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use std::collections::BTreeMap;
 
@@ -34,23 +36,27 @@ impl VarData {
                 VarMetaKind::V12 => 12,
                 VarMetaKind::V9 => 8,
             };
-            let max = meta.len().saturating_sub(24) / entry;
+            let max = meta
+                .len()
+                .saturating_sub(24)
+                .checked_div(entry)
+                .unwrap_or(0);
             for i in 0..count.min(max) {
-                let off = 24 + i * entry;
+                let off = i.saturating_mul(entry).saturating_add(24);
                 let parsed = match kind {
                     VarMetaKind::V12 => (|| {
                         Some((
                             i32_at(meta, off)?,
-                            u32_at(meta, off + 4)?,
-                            u16_at(meta, off + 8)?,
+                            u32_at(meta, off.saturating_add(4))?,
+                            u16_at(meta, off.saturating_add(8))?,
                         ))
                     })(),
                     VarMetaKind::V9 => (|| {
                         let uid = u32_at(meta, off)? & 0x00FF_FFFF;
                         Some((
                             i32::try_from(uid).ok()?,
-                            u32_at(meta, off + 4)?,
-                            u16::from(u8_at(meta, off + 3)?),
+                            u32_at(meta, off.saturating_add(4))?,
+                            u16::from(u8_at(meta, off.saturating_add(3))?),
                         ))
                     })(),
                 };
@@ -92,7 +98,7 @@ impl VarData {
     pub fn get(&self, uid: i32, key: u16) -> Option<&[u8]> {
         let off = *self.index.get(&uid)?.get(&key)?;
         let size = usize::try_from(u32_at(&self.data, off)?).ok()?;
-        slice(&self.data, off + 4, size)
+        slice(&self.data, off.checked_add(4)?, size)
     }
 
     pub fn string(&self, uid: i32, key: u16) -> Option<String> {

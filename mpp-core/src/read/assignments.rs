@@ -52,6 +52,7 @@ pub fn read(
     let map = ctx.field_map(ASSIGNMENT_MAP);
     let dir = format!("{}/TBkndAssn", ctx.dir);
     let meta = FixedMeta::parse(&c.stream_or_empty(&format!("{dir}/FixedMeta"))?, 34);
+    ctx.check_entities("assignments", meta.len())?;
     let mut raw = c.stream_or_empty(&format!("{dir}/FixedData"))?;
     unmask(&mut raw, ctx.mask);
     let data = match ctx.format {

@@ -106,6 +106,7 @@ pub fn read(c: &mut Container<'_>, ctx: &Ctx, project: &mut Project) -> Result<(
             var_kind: ctx.var_kind,
         },
     )?;
+    ctx.check_entities("calendars", block.meta.len())?;
     let layout = Layout::new(ctx);
     let default_data = ctx.props.get(DEFAULT_WEEK_PROP);
     let default_week = default_week(default_data, layout.hours_offset);
@@ -570,7 +571,15 @@ fn exceptions14(data: &[u8]) -> (Vec<CalendarException>, usize) {
             .and_then(|l| usize::try_from(l).ok())
             .map(round4)
             .unwrap_or(0);
-        let name = (name_len != 0).then(|| utf16_at(data, off + 92).unwrap_or_default());
+        // The name is read inside its padded length: unbounded reads from
+        // thousands of records would make a hostile blob quadratic.
+        let name = (name_len != 0).then(|| {
+            let start = off + 92;
+            let end = start.saturating_add(name_len).min(data.len());
+            data.get(start..end)
+                .and_then(|s| utf16_at(s, 0))
+                .unwrap_or_default()
+        });
         if let Some(from) = date(data, off) {
             out.push(CalendarException {
                 name,
@@ -683,6 +692,37 @@ fn work_weeks(data: &[u8], off: usize) -> Vec<WorkWeek> {
         });
     }
     out
+}
+
+/// Fuzzing entry: every decoder of a calendar data blob, in both layouts.
+pub(crate) fn fuzz_decode(data: &[u8]) -> usize {
+    let mut n = 0;
+    for layout in [
+        Layout {
+            cal_id: 0,
+            base_id: 4,
+            resource_id: 8,
+            hours_offset: 0,
+            data_key: 8,
+            mpp9: false,
+        },
+        Layout {
+            cal_id: 0,
+            base_id: 4,
+            resource_id: 8,
+            hours_offset: 4,
+            data_key: 3,
+            mpp9: true,
+        },
+    ] {
+        let mut cal = Calendar {
+            days: week_days(data, &layout, Some(&default_week(Some(data), 0))),
+            ..Calendar::default()
+        };
+        read_exceptions(data, &layout, &mut cal);
+        n += cal.exceptions.len() + cal.work_weeks.len();
+    }
+    n
 }
 
 #[cfg(test)]
@@ -919,6 +959,24 @@ mod tests {
             }]
         );
         assert_eq!(parse_week(&data, 4)[0], StoredDay::Periods(vec![]));
+    }
+
+    #[test]
+    fn exception_names_stay_inside_their_padded_length() {
+        // Name length 4 bytes ("ab" unterminated), then a record whose
+        // bytes are not NUL: the name must not run on into it.
+        let mut data = week();
+        data.extend_from_slice(&2u16.to_le_bytes());
+        data.extend_from_slice(&[0, 0]);
+        let mut first = exception(10, 10, 1, [0; 4], &[], "");
+        first[88..92].copy_from_slice(&4u32.to_le_bytes());
+        first.extend("ab".encode_utf16().flat_map(u16::to_le_bytes));
+        data.extend(first);
+        data.extend(exception(20, 20, 1, [0; 4], &[], "next"));
+        let (exc, _) = exceptions14(&data);
+        assert_eq!(exc.len(), 2);
+        assert_eq!(exc[0].name.as_deref(), Some("ab"));
+        assert_eq!(exc[1].name.as_deref(), Some("next"));
     }
 
     #[test]

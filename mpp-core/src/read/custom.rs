@@ -258,6 +258,9 @@ struct Parsed {
     definitions: Vec<Definition>,
 }
 
+/// Longest alias read, in bytes (Project's aliases are short field titles).
+const MAX_ALIAS_BYTES: usize = 2048;
+
 /// The alias block (`u32 size` twice, `u32 count`, count x {field, text
 /// offset - 4}); returns the aliases and the offset just past the block.
 fn parse_aliases(data: &[u8]) -> (Vec<(u32, String)>, Option<usize>) {
@@ -274,10 +277,14 @@ fn parse_aliases(data: &[u8]) -> (Vec<(u32, String)>, Option<usize>) {
         let (Some(field), Some(p)) = (u32_at(data, off), u32_at(data, off + 4)) else {
             break;
         };
+        // Capped: thousands of entries pointing into one long unterminated
+        // run would otherwise make a hostile block quadratic.
         let text = usize::try_from(p)
             .ok()
             .and_then(|p| p.checked_add(4))
-            .and_then(|p| utf16_at(data, p))
+            .and_then(|p| data.get(p..))
+            .map(|s| s.get(..MAX_ALIAS_BYTES).unwrap_or(s))
+            .and_then(|s| utf16_at(s, 0))
             .unwrap_or_default();
         if !text.is_empty() {
             aliases.push((field, text));
@@ -425,6 +432,7 @@ impl CustomData {
                 var_kind: ctx.var_kind,
             },
         )?;
+        ctx.check_entities("value-list items", block.meta.len())?;
         let (parent_off, type_off, table_off) = item_offsets(ctx);
         for i in 0..block.data.len() {
             let Some(fixed) = block.data.item(i) else {
@@ -832,6 +840,10 @@ fn mpp9_prop_lists(data: &[u8], cd: &CustomData) -> Vec<(u32, Vec<Mpp9Entry>)> {
         .unwrap_or(0);
     let count = u32_at(data, 4).unwrap_or(0);
     let mut off = 8usize;
+    // Real lists do not overlap, so together they span at most the data;
+    // hostile entries all naming one large range would decode it again
+    // and again (memory quadratic in the input).
+    let mut budget = data.len();
     for _ in 0..count {
         if off >= length {
             break;
@@ -853,6 +865,10 @@ fn mpp9_prop_lists(data: &[u8], cd: &CustomData) -> Vec<(u32, Vec<Mpp9Entry>)> {
         };
         let values = data.get(start..mid).unwrap_or_default();
         let descriptions = data.get(mid..end).unwrap_or_default();
+        let Some(left) = budget.checked_sub(values.len() + descriptions.len()) else {
+            break;
+        };
+        budget = left;
         let kind = fields::any_custom_field(field).map(|(f, _)| f.kind);
         let mut vals = mpp9_values(values, kind, cd).into_iter();
         let entries = mpp9_values(descriptions, Some(CustomKind::Text), cd)
@@ -1182,6 +1198,20 @@ fn mpp9_alias_field(class: u32, pos: usize) -> Option<u32> {
     }
 }
 
+/// Fuzzing entry: the custom-field definition, indicator and value-list decoders.
+pub(crate) fn fuzz_decode(data: &[u8]) -> usize {
+    let cd = CustomData::default();
+    let mut n = parse_definitions14(data).definitions.len();
+    n += parse_definitions12(data).definitions.len();
+    n += indicator_fields(data).len();
+    n += props_block(data).len();
+    n += mpp9_prop_lists(data, &cd).len();
+    for kind in [CustomKind::Text, CustomKind::Duration, CustomKind::Cost] {
+        n += mpp9_values(data, Some(kind), &cd).len();
+    }
+    n
+}
+
 #[cfg(test)]
 #[allow(clippy::indexing_slicing)] // fixtures are built and checked in place
 mod tests {
@@ -1223,6 +1253,20 @@ mod tests {
         out.extend_from_slice(&table);
         out.extend_from_slice(&texts);
         out
+    }
+
+    #[test]
+    fn aliases_are_capped() {
+        // One alias whose text runs 3000 units without a NUL.
+        let mut d = Vec::new();
+        for v in [20u32, 20, 1, 0x0B40_0001, 16] {
+            d.extend_from_slice(&v.to_le_bytes());
+        }
+        d.extend(std::iter::repeat_n([b'a', 0], 3000).flatten());
+        let (aliases, end) = parse_aliases(&d);
+        assert_eq!(end, Some(24));
+        assert_eq!(aliases.len(), 1);
+        assert_eq!(aliases[0].1.len(), MAX_ALIAS_BYTES / 2);
     }
 
     #[test]
@@ -1328,6 +1372,7 @@ mod tests {
             key_rule: VarKeyRule::FieldIndex,
             default_units: TimeUnit::Days,
             as_of: DateTime::from_mpp(15_000, 0),
+            max_entities: usize::MAX,
         }
     }
 
@@ -1500,6 +1545,30 @@ mod tests {
             Some(fields::RESOURCE | 126)
         );
         assert_eq!(mpp9_list_rank(fields::TASK | 434), 1);
+    }
+
+    #[test]
+    fn overlapping_mpp9_lists_are_decoded_once() {
+        // 200 entries (Number1) all naming the same 8000-byte list.
+        let mut data = Vec::new();
+        data.extend_from_slice(&le32(u32::MAX));
+        data.extend_from_slice(&le32(200));
+        let list_at = 8 + 200 * 8;
+        for _ in 0..200 {
+            data.extend_from_slice(&le32(fields::TASK | 87));
+            data.extend_from_slice(&le32(list_at));
+        }
+        data.extend_from_slice(&[0; 8]);
+        data.extend_from_slice(&le32(20));
+        data.extend_from_slice(&le32(20 + 4000));
+        data.extend_from_slice(&le32(20 + 8000));
+        // 500 numbers, then 1000 one-letter descriptions.
+        data.extend(std::iter::repeat_n(1u8, 4000));
+        data.extend(std::iter::repeat_n([b'a', 0, 0, 0], 1000).flatten());
+        let lists = mpp9_prop_lists(&data, &CustomData::default());
+        let total: usize = lists.iter().map(|l| l.1.len()).sum();
+        assert_eq!(lists.len(), 1);
+        assert_eq!(total, 1000);
     }
 
     #[test]

@@ -38,12 +38,54 @@ mod resources;
 mod tasks;
 
 pub use blocks::{Block, Fields};
+
+/// Single decoders on arbitrary bytes, for the fuzz targets in `fuzz/`.
+/// Each returns a count so the work is not optimized away. Not a stable API.
+#[doc(hidden)]
+pub mod hooks {
+    /// Calendar data blobs (week, exceptions, work weeks), MPP9 and MPP12+ layouts.
+    pub fn calendar(data: &[u8]) -> usize {
+        super::calendars::fuzz_decode(data) + super::mpp8::fuzz_calendar(data)
+    }
+
+    /// Custom-field definitions, indicators and MPP9 value lists.
+    pub fn custom(data: &[u8]) -> usize {
+        super::custom::fuzz_decode(data)
+    }
+
+    /// MPP8 `FixDeferFix` items and extended data.
+    pub fn mpp8_store(data: &[u8]) -> usize {
+        super::mpp8::fuzz_store(data)
+    }
+
+    /// Notes: RTF to plain text, from UTF-8 and from Windows-1252 bytes.
+    pub fn notes(data: &[u8]) -> usize {
+        let a = super::notes::rtf_to_text(&String::from_utf8_lossy(data));
+        let b = super::notes::rtf_to_text(&crate::bytes::ansi_at(data, 0).unwrap_or_default());
+        a.len() + b.len()
+    }
+
+    /// The task hyperlink blob.
+    pub fn hyperlink(data: &[u8]) -> usize {
+        super::tasks::hyperlink(data).map_or(0, |h| h.text.map_or(0, |t| t.len()))
+    }
+
+    /// Resource blobs: cost rate tables, availability, MPP9 enterprise data.
+    pub fn resource_blobs(data: &[u8]) -> usize {
+        super::resources::cost_rate_table(0, data).len()
+            + super::resources::availability_table(data).len()
+            + super::resources::props_block(data).len()
+    }
+}
 pub(crate) use notes::rtf_to_text;
 
 use crate::container::{CompObj, Container, FileFormat};
 use crate::error::{Error, PasswordKind, Result};
 use crate::model::Project;
 use crate::options::ReadOptions;
+
+/// Characters of decoded strings allowed per input byte over a whole read.
+const STRING_BUDGET_PER_BYTE: usize = 8;
 
 /// Reads a project from the bytes of an `.mpp` file.
 pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
@@ -54,6 +96,13 @@ pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
             limit: opts.max_input_bytes,
         });
     }
+    // All strings together: generous for real files (a few characters per
+    // input byte), small enough that hostile ones decode in bounded time.
+    let budget = data
+        .len()
+        .saturating_mul(STRING_BUDGET_PER_BYTE)
+        .max(1 << 24);
+    let _strings = crate::bytes::StringLimit::set(opts.max_string_chars, budget);
     let mut c = Container::open(data, opts.max_input_bytes)?;
     let compobj = c
         .stream("\u{1}CompObj")?

@@ -28,9 +28,16 @@ pub struct Ctx {
     pub default_units: TimeUnit,
     /// The day rates and availability are evaluated at (see [`ReadOptions::as_of`]).
     pub as_of: DateTime,
+    /// [`ReadOptions::max_entities`].
+    pub max_entities: usize,
 }
 
 impl Ctx {
+    /// Refuses an entity table with more records than the options allow.
+    pub fn check_entities(&self, what: &'static str, count: usize) -> Result<()> {
+        Error::check_entities(what, count, self.max_entities)
+    }
+
     /// Project 2013 and later changed several record layouts.
     pub fn is_2013_plus(&self) -> bool {
         self.format == FileFormat::Mpp14 && self.app_version > 14
@@ -112,6 +119,7 @@ pub fn read(
         key_rule,
         default_units: properties.default_duration_units.unwrap_or(TimeUnit::Days),
         as_of: as_of(opts, &properties),
+        max_entities: opts.max_entities,
     };
     let mut project = Project {
         properties,

@@ -13,6 +13,7 @@ use super::mpp14::Ctx;
 pub fn read(c: &mut Container<'_>, ctx: &Ctx, project: &mut Project) -> Result<()> {
     let dir = format!("{}/TBkndCons", ctx.dir);
     let meta = FixedMeta::parse(&c.stream_or_empty(&format!("{dir}/FixedMeta"))?, 10);
+    ctx.check_entities("relations", meta.len())?;
     let mut raw = c.stream_or_empty(&format!("{dir}/FixedData"))?;
     unmask(&mut raw, ctx.mask);
     let data = FixedData::at_meta_offsets(&meta, meta.header_count, raw, 20);

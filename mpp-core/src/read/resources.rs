@@ -56,6 +56,7 @@ pub fn read(
         var_kind: ctx.var_kind,
     };
     let block = Block::read(c, &spec)?;
+    ctx.check_entities("resources", block.meta.len())?;
     let now = ctx.as_of;
     let index = record_index(ctx, &map, &block);
     // The derived calendar that names this resource as its owner.
@@ -692,6 +693,7 @@ pub(crate) mod tests {
             key_rule: VarKeyRule::FieldIndex,
             default_units: TimeUnit::Days,
             as_of: DateTime::from_mpp(15_000, 0),
+            max_entities: usize::MAX,
         }
     }
 

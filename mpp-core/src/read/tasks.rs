@@ -80,6 +80,7 @@ pub fn read(
         var_kind: ctx.var_kind,
     };
     let block = Block::read(c, &spec)?;
+    ctx.check_entities("tasks", block.meta.len())?;
     let null_size = null_task_size(ctx.format);
     let uid_offset = fixed_offset(&map, tf::UNIQUE_ID).unwrap_or(0);
     let id_offset = fixed_offset(&map, tf::ID).unwrap_or(4);

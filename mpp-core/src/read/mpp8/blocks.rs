@@ -10,6 +10,8 @@
 //!   bytes. A single-chunk item must fit its 28 bytes.
 //! * Extended data: a `FixDeferFix` item holding `{u32 size, u32 key, value}`
 //!   entries; string values are again references into `FixDeferFix`.
+// Sizes and offsets here come from the file: overflow must be checked.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 use std::collections::{HashMap, HashSet};
 
@@ -40,7 +42,7 @@ impl FixFix {
     /// Bytes left over after the last whole record: non-zero means the
     /// guessed record size is probably wrong.
     pub fn remainder(&self) -> usize {
-        self.data.len() % self.size
+        self.data.len().checked_rem(self.size).unwrap_or(0)
     }
 
     pub fn stream_len(&self) -> usize {
@@ -83,28 +85,28 @@ impl FixDeferFix {
             return None;
         }
         let mut next = i32_at(&self.data, offset)?;
-        let size = usize::try_from(i32_at(&self.data, offset + 4)?).ok()?;
+        let size = usize::try_from(i32_at(&self.data, offset.checked_add(4)?)?).ok()?;
         if size == 0 || size >= len || (next == -1 && size > FIRST_CHUNK) {
             return None;
         }
         let mut out = Vec::with_capacity(size);
-        let mut pos = offset + 8;
+        let mut pos = offset.checked_add(8)?;
         let mut chunk = FIRST_CHUNK;
         // Chunk headers already visited: a revisit means a cycle.
         let mut seen = HashSet::new();
         seen.insert(offset);
         while next != -1 && out.len() < size {
-            let take = chunk.min(size - out.len());
+            let take = chunk.min(size.saturating_sub(out.len()));
             out.extend_from_slice(slice(&self.data, pos, take)?);
             let at = usize::try_from(next).ok()?;
             if at >= len || !seen.insert(at) {
                 return None;
             }
             next = i32_at(&self.data, at)?;
-            pos = at + 4;
+            pos = at.checked_add(4)?;
             chunk = NEXT_CHUNK;
         }
-        let rest = size - out.len();
+        let rest = size.saturating_sub(out.len());
         out.extend_from_slice(slice(&self.data, pos, rest)?);
         Some(out)
     }
@@ -140,15 +142,16 @@ impl ExtendedData {
     pub fn parse(data: &[u8]) -> ExtendedData {
         let mut items = HashMap::new();
         let mut off = 0usize;
-        while let (Some(size), Some(key)) = (i32_at(data, off), i32_at(data, off + 4)) {
+        while let (Some(size), Some(key)) = (i32_at(data, off), i32_at(data, off.saturating_add(4)))
+        {
             let Ok(size) = usize::try_from(size) else {
                 break;
             };
-            let Some(value) = slice(data, off + 8, size) else {
+            let Some(value) = slice(data, off.saturating_add(8), size) else {
                 break;
             };
             items.insert(key as u32, value.to_vec());
-            off += 8 + size;
+            off = off.saturating_add(8).saturating_add(size);
         }
         ExtendedData { items }
     }

@@ -145,6 +145,13 @@ pub fn read(c: &mut Container<'_>, project: &mut Project) -> Result<()> {
     Ok(())
 }
 
+/// Fuzzing entry: the week and exception decoder on arbitrary bytes.
+pub(crate) fn fuzz_decode(data: &[u8]) -> usize {
+    let mut cal = Calendar::default();
+    apply_week(&mut cal, data);
+    cal.exceptions.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

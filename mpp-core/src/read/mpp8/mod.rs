@@ -34,7 +34,8 @@ const ASSIGNMENT_SIZE: usize = 204;
 const ASSIGNMENT_SIZE_LONG: usize = 238;
 const RELATION_SIZE: usize = 36;
 
-pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> Result<Project> {
+pub fn read(c: &mut Container<'_>, _compobj: &CompObj, opts: &ReadOptions) -> Result<Project> {
+    check_entities(c, opts.max_entities)?;
     let raw = c
         .stream(&format!("{DIR}/Props"))?
         .ok_or_else(|| Error::corrupt(format!("{DIR}/Props"), "missing project properties"))?;
@@ -70,6 +71,23 @@ pub fn read(c: &mut Container<'_>, _compobj: &CompObj, _opts: &ReadOptions) -> R
     // Slack, critical and variances are not stored in these files.
     schedule::derive(&mut project);
     Ok(project)
+}
+
+/// Refuses record stores with more records than `max` before any is read
+/// (counted at the shorter record size, so the larger count).
+fn check_entities(c: &Container<'_>, max: usize) -> Result<()> {
+    for (what, name, size) in [
+        ("calendars", "TBkndCal", CALENDAR_SIZE),
+        ("resources", "TBkndRsc", RESOURCE_SIZE),
+        ("tasks", "TBkndTask", TASK_SIZE),
+        ("relations", "TBkndCons", RELATION_SIZE),
+        ("assignments", "TBkndAssn", ASSIGNMENT_SIZE),
+    ] {
+        let len = c.stream_len(&format!("{DIR}/{name}/FixFix   0"));
+        let count = usize::try_from(len / size as u64).unwrap_or(usize::MAX);
+        Error::check_entities(what, count, max)?;
+    }
+    Ok(())
 }
 
 /// The record store and the item store of one entity storage.
@@ -207,6 +225,31 @@ fn read_assignments(c: &mut Container<'_>, project: &mut Project) -> Result<()> 
 fn use_long_assignments(short: &FixFix, known: impl Fn(&[u8]) -> bool) -> bool {
     short.remainder() != 0
         || (short.stream_len() % ASSIGNMENT_SIZE_LONG == 0 && !short.records().all(known))
+}
+
+/// Fuzzing entry: `FixDeferFix` chains followed from every 4-byte offset
+/// the data names, the extended data they hold and the strings it points to.
+pub(crate) fn fuzz_store(data: &[u8]) -> usize {
+    use blocks::ExtendedData;
+    let mut n = ExtendedData::parse(data).get(0).map_or(0, <[u8]>::len);
+    let store = FixDeferFix::new(data.to_vec());
+    // Bounded so one input stays well under a millisecond per kilobyte.
+    for at in (0..data.len()).step_by(4).take(256) {
+        let Some(reference) = i32_at(data, at) else {
+            break;
+        };
+        n += store.string(reference).map_or(0, |s| s.len());
+        n += store.ansi(reference).map_or(0, |s| s.len());
+        let ext = ExtendedData::read(&store, reference);
+        n += ext.string(reference as u32, &store).map_or(0, |s| s.len());
+        n += usize::from(ext.timestamp(0).is_some());
+    }
+    n
+}
+
+/// Fuzzing entry: the MPP8 calendar week decoder.
+pub(crate) fn fuzz_calendar(data: &[u8]) -> usize {
+    calendars::fuzz_decode(data)
 }
 
 #[cfg(test)]

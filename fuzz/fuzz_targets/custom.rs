@@ -1,0 +1,8 @@
+//! Custom-field definitions, graphical indicators and MPP9 value lists.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    std::hint::black_box(mpp_core::read::hooks::custom(data));
+});

@@ -1,0 +1,8 @@
+//! The task hyperlink blob.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    std::hint::black_box(mpp_core::read::hooks::hyperlink(data));
+});

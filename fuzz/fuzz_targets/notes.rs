@@ -1,0 +1,8 @@
+//! RTF notes to plain text.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    std::hint::black_box(mpp_core::read::hooks::notes(data));
+});

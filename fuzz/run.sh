@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Fuzzes every target for SECONDS each (default 300), one process at a time:
+#   bash fuzz/run.sh [SECONDS] [TARGET...]
+# Seeds come from ../shared/corpus beside the repository (whole small files
+# for read_mpp, streams and blobs cut from them for the decoder targets);
+# they are generated into fuzz/corpus-seeds at run time and never committed.
+# Crashes land in fuzz/artifacts/TARGET; each one found becomes a regression
+# test in mpp-core built from synthetic bytes.
+set -euo pipefail
+cd "$(dirname "$0")"
+secs="${1:-300}"
+shift || true
+root="$(cd .. && pwd)"
+corpus_src="${MPP_CORPUS:-$root/../shared/corpus/mpp}"
+
+command -v rustup >/dev/null || { echo "rustup is needed (nightly toolchain)" >&2; exit 1; }
+rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
+cargo +nightly fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --locked
+
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  mapfile -t targets < <(cargo +nightly fuzz list)
+fi
+
+seeds="$PWD/corpus-seeds"
+if [ -d "$corpus_src" ] && [ ! -d "$seeds" ]; then
+  (cd "$root" && cargo run -q --release -p mpp-core --example fuzz_seeds -- "$corpus_src" "$seeds")
+fi
+
+# Safe Rust (unsafe is forbidden in mpp-core): no sanitizer, so RSS is the
+# reader's own memory and not ASan's quarantine.
+cargo +nightly fuzz build -O -s none
+bin_dir="target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
+for t in "${targets[@]}"; do
+  mkdir -p "corpus/$t" "artifacts/$t"
+  seed_dir=()
+  [ -d "$seeds/$t" ] && seed_dir=("$seeds/$t")
+  log="artifacts/$t/last-run.log"
+  # libFuzzer keeps its whole in-memory corpus in RSS, and read_mpp inputs
+  # are whole files: it gets more RSS, under the same 256 MB per allocation.
+  rss=256
+  [ "$t" = read_mpp ] && rss=1024
+  set +e
+  # The binary directly: the build above is not redone per target.
+  "$bin_dir/$t" "corpus/$t" "${seed_dir[@]}" -artifact_prefix="artifacts/$t/" \
+    -max_total_time="$secs" -rss_limit_mb="$rss" -malloc_limit_mb=256 -timeout=1 \
+    -print_final_stats=1 >"$log" 2>&1
+  rc=$?
+  set -e
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  echo "$t: exit $rc, ${execs:-?} executions in ${secs}s"
+  [ $rc -eq 0 ] || grep -E '^==[0-9]+==|panicked|SUMMARY|Test unit written' "$log" | head -5
+done
