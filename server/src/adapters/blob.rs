@@ -1,0 +1,59 @@
+//! Object storage through `object_store`: the local file system (embedded
+//! default) or S3. Download links are presigned on S3 and HMAC-signed routes
+//! served by us for the local store.
+
+use object_store::path::Path as ObjPath;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct Blobs {
+    pub store: Arc<dyn ObjectStore>,
+    pub kind: &'static str,
+}
+
+pub fn upload_key(order_id: &str) -> String {
+    format!("uploads/{order_id}.mpp")
+}
+
+pub fn result_key(order_id: &str) -> String {
+    format!("results/{order_id}.xml")
+}
+
+impl Blobs {
+    pub fn local(root: &std::path::Path) -> Result<Blobs, object_store::Error> {
+        std::fs::create_dir_all(root).map_err(|e| object_store::Error::Generic {
+            store: "local",
+            source: Box::new(e),
+        })?;
+        let fs = object_store::local::LocalFileSystem::new_with_prefix(root)?;
+        Ok(Blobs {
+            store: Arc::new(fs),
+            kind: "local",
+        })
+    }
+
+    pub async fn put(&self, key: &str, data: Vec<u8>) -> Result<(), object_store::Error> {
+        self.store
+            .put(&ObjPath::from(key), PutPayload::from(data))
+            .await?;
+        Ok(())
+    }
+
+    pub async fn get(&self, key: &str) -> Result<bytes::Bytes, object_store::Error> {
+        self.store.get(&ObjPath::from(key)).await?.bytes().await
+    }
+
+    pub async fn exists(&self, key: &str) -> Result<bool, object_store::Error> {
+        match self.store.head(&ObjPath::from(key)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// A cheap round trip for /health.
+    pub async fn check(&self) -> Result<(), object_store::Error> {
+        self.put("health/probe", b"ok".to_vec()).await
+    }
+}
