@@ -450,11 +450,33 @@ pub async fn process_payment_notice(app: &App, payment_id: &str) -> SResult<&'st
     }
     if known.is_some() {
         app.db.set_payment_status(&p.id_text(), &p.status).await?;
+    } else {
+        // The notice can beat our own record of a payment we just created
+        // (cards settle at once): record it from Mercado Pago's answer.
+        let td = p.transaction_data();
+        let method = match p.payment_method_id.as_deref() {
+            Some("pix") => "pix",
+            _ => "card",
+        };
+        app.db
+            .insert_payment(&PaymentRow {
+                id: p.id_text(),
+                order_id: order.id.clone(),
+                method: method.into(),
+                status: p.status.clone(),
+                amount_cents: amount_to_cents(p.transaction_amount),
+                qr_code: td.qr_code,
+                qr_code_base64: td.qr_code_base64,
+                ticket_url: td.ticket_url,
+                expires_at: p.date_of_expiration.clone(),
+                idempotency_key: format!("notice-{}", p.id_text()),
+            })
+            .await?;
     }
     if p.status != "approved" {
         return outcome("not_approved");
     }
-    if known.is_none() || amount_to_cents(p.transaction_amount) != order.price_cents {
+    if amount_to_cents(p.transaction_amount) != order.price_cents {
         tracing::warn!(order_id = %order.id, payment_id, amount = p.transaction_amount, expected = order.price_cents, "approved payment does not match the order");
         if order.status == Status::Pending {
             let mail = render_email(app, &order, "payment_not_recognised")?;
