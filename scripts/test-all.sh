@@ -7,3 +7,6 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+
+# The service's end-to-end suite again, on PostgreSQL (installed and started on loopback).
+bash scripts/test-server.sh

@@ -132,6 +132,12 @@ async fn pix_then_card_end_to_end() {
         .unwrap();
     assert_eq!(health["status"], "ok");
     assert_eq!(health["gateway"]["mode"], "mercadopago");
+    let backend = if h.database_url.is_empty() {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    assert_eq!(health["database"]["backend"], backend);
     assert!(!health["workers"].as_array().unwrap().is_empty());
     let metrics = h
         .http
