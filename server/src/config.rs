@@ -35,6 +35,20 @@ pub struct Config {
     /// Largest age of a webhook's `ts` accepted, in seconds.
     #[arg(long, env = "MP_WEBHOOK_TOLERANCE_SECS", default_value_t = 300)]
     pub webhook_tolerance_secs: i64,
+    /// S3-compatible endpoint (SeaweedFS, MinIO, AWS); without it objects live under the data dir.
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, env = "S3_BUCKET", default_value = "conversor")]
+    pub s3_bucket: String,
+    #[arg(long, env = "S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    #[arg(long, env = "S3_ACCESS_KEY_ID")]
+    pub s3_access_key_id: Option<String>,
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY", hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// SMTP relay as `host:port` (plain, e.g. a local relay or sink); without it e-mails go to the outbox folder.
+    #[arg(long, env = "SMTP_SERVER")]
+    pub smtp_server: Option<String>,
     /// Sender of customer e-mails.
     #[arg(
         long,

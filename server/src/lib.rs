@@ -36,6 +36,11 @@ pub struct App {
     pub templates: minijinja::Environment<'static>,
 }
 
+/// Makes ring rustls's crypto provider (HTTPS to Mercado Pago and S3). Idempotent.
+pub fn init_tls() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 pub fn now_ms() -> i64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -121,6 +126,7 @@ pub async fn build(
     cfg: Config,
     addr: Option<std::net::SocketAddr>,
 ) -> anyhow_lite::Result<Arc<App>> {
+    init_tls();
     std::fs::create_dir_all(&cfg.data_dir)?;
     let secret = load_secret(&cfg)?;
     let db = Db::connect(&cfg.database_url()).await?;
@@ -137,11 +143,23 @@ pub async fn build(
             Err(e) => return Err(e.into()),
         }
     }
-    let blobs = Blobs::local(&cfg.data_dir.join("objects"))?;
-    let mailer: Arc<dyn Mailer> = Arc::new(Outbox {
-        dir: cfg.data_dir.join("outbox"),
-        from: cfg.mail_from.clone(),
-    });
+    let blobs = match &cfg.s3_endpoint {
+        Some(endpoint) => Blobs::s3(&adapters::blob::S3Settings {
+            endpoint,
+            bucket: &cfg.s3_bucket,
+            region: &cfg.s3_region,
+            access_key_id: cfg.s3_access_key_id.as_deref().unwrap_or(""),
+            secret_access_key: cfg.s3_secret_access_key.as_deref().unwrap_or(""),
+        })?,
+        None => Blobs::local(&cfg.data_dir.join("objects"))?,
+    };
+    let mailer: Arc<dyn Mailer> = match &cfg.smtp_server {
+        Some(server) => Arc::new(adapters::mailer::Smtp::new(server, &cfg.mail_from)?),
+        None => Arc::new(Outbox {
+            dir: cfg.data_dir.join("outbox"),
+            from: cfg.mail_from.clone(),
+        }),
+    };
     let local = addr
         .map(|a| format!("http://{a}"))
         .unwrap_or_else(|| "http://127.0.0.1:8080".into());

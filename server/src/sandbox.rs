@@ -31,6 +31,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn new(access_token: &str, webhook_secret: &str) -> Arc<Sandbox> {
+        crate::init_tls();
         Arc::new(Sandbox {
             access_token: access_token.into(),
             webhook_secret: webhook_secret.into(),

@@ -537,6 +537,13 @@ pub async fn download_link(app: &App, id: &str, token: &str) -> SResult<String> 
         ));
     }
     let key = result_key(&o.id);
+    if let Some(url) = app
+        .blobs
+        .presign(&key, std::time::Duration::from_secs(LINK_TTL_SECS as u64))
+        .await?
+    {
+        return Ok(url);
+    }
     let exp = now_ms() / 1000 + LINK_TTL_SECS;
     let sig = tokens::download_sig(&app.secret, &key, exp);
     Ok(format!(

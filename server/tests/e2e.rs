@@ -50,10 +50,10 @@ async fn pix_then_card_end_to_end() {
     let id = created["id"].as_str().unwrap();
     let token = created["access_token"].as_str().unwrap();
     assert!(h
-        .dir
-        .path()
-        .join(format!("objects/uploads/{id}.mpp"))
-        .exists());
+        .blobs()
+        .exists(&format!("uploads/{id}.mpp"))
+        .await
+        .unwrap());
 
     // Reads need the order's token.
     let r = h
@@ -80,7 +80,11 @@ async fn pix_then_card_end_to_end() {
         assert_eq!(events_to(&done, s), 1, "{s}: {}", done["events"]);
     }
     let (link, xml) = download(&h, id, token).await;
-    assert!(link.contains("/files/") && link.contains("sig="));
+    if h.s3() {
+        assert!(link.contains("X-Amz-Signature="), "{link}");
+    } else {
+        assert!(link.contains("/files/") && link.contains("sig="));
+    }
     assert_eq!(
         xml,
         reference_xml(&data),
@@ -93,10 +97,7 @@ async fn pix_then_card_end_to_end() {
     let kinds: Vec<&str> = mails.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(kinds, ["payment_confirmed", "download_ready"]);
     assert!(mails.iter().all(|(_, sent)| *sent), "{mails:?}");
-    let outbox = std::fs::read_dir(h.dir.path().join("outbox"))
-        .unwrap()
-        .count();
-    assert_eq!(outbox, 2);
+    assert_eq!(h.mails(id), 2);
 
     // Card: the token settles at once; a rejected card leaves the order pending.
     let (id2, token2) = h.order(&data).await;
@@ -138,6 +139,16 @@ async fn pix_then_card_end_to_end() {
         "postgres"
     };
     assert_eq!(health["database"]["backend"], backend);
+    assert_eq!(
+        health["storage"]["backend"],
+        if h.s3() { "s3" } else { "local" }
+    );
+    let mailer = if std::env::var("CONVERSOR_TEST_SMTP").is_ok() {
+        "smtp"
+    } else {
+        "outbox"
+    };
+    assert_eq!(health["mailer"], mailer);
     assert!(!health["workers"].as_array().unwrap().is_empty());
     let metrics = h
         .http
@@ -316,7 +327,9 @@ async fn uploads_too_large_not_project_and_password_protected() {
     // No order was created and no upload stored.
     let db = h.db().await;
     assert!(db.status_counts().await.unwrap().is_empty());
-    assert!(!h.dir.path().join("objects/uploads").exists());
+    if !h.s3() {
+        assert!(!h.dir.path().join("objects/uploads").exists());
+    }
     assert_eq!(
         std::fs::read_dir(h.dir.path().join("tmp"))
             .map(|d| d.count())
@@ -345,6 +358,30 @@ async fn download_links_expire_and_resist_tampering() {
     h.approve(pay["id"].as_str().unwrap(), None).await;
     h.wait_status(&id, &token, "COMPLETED", 30).await;
     let (link, _) = download(&h, &id, &token).await;
+    let get = |url: String| {
+        let http = h.http.clone();
+        async move { http.get(url).send().await.unwrap().status().as_u16() }
+    };
+    let key = format!("results/{id}.xml");
+    if h.s3() {
+        // Presigned by S3 (SeaweedFS checks SigV4): 24 h, tamper-proof, expiring.
+        assert!(link.contains("X-Amz-Expires=86400"), "{link}");
+        let sig = link.split("X-Amz-Signature=").nth(1).unwrap();
+        let flipped: String = sig.chars().rev().collect();
+        assert_eq!(get(link.replace(sig, &flipped)).await, 403);
+        let other = link.replace(&id, "00000000-0000-0000-0000-000000000000");
+        assert_eq!(get(other).await, 403);
+        let short = h
+            .blobs()
+            .presign(&key, Duration::from_secs(1))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(get(short.clone()).await, 200);
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        assert_eq!(get(short).await, 403);
+        return;
+    }
     let exp: i64 = link
         .split("exp=")
         .nth(1)
@@ -356,11 +393,6 @@ async fn download_links_expire_and_resist_tampering() {
         .unwrap();
     let now = conversor_server::now_ms() / 1000;
     assert!((exp - now - 24 * 3600).abs() < 10, "valid 24 h");
-
-    let get = |url: String| {
-        let http = h.http.clone();
-        async move { http.get(url).send().await.unwrap().status().as_u16() }
-    };
     // Tampered: another expiry with the old signature, or a flipped signature.
     assert_eq!(
         get(link.replace(&format!("exp={exp}"), &format!("exp={}", exp + 3600))).await,
@@ -371,7 +403,6 @@ async fn download_links_expire_and_resist_tampering() {
     assert_eq!(get(link.replace(sig, &flipped)).await, 403);
     // Expired, yet correctly signed.
     let secret = h.secret();
-    let key = format!("results/{id}.xml");
     let old = now - 10;
     let sig_old = conversor_server::domain::tokens::download_sig(&secret, &key, old);
     assert_eq!(
@@ -427,10 +458,10 @@ async fn worker_killed_mid_job_completes_exactly_once() {
     let _ = slow.kill(); // SIGKILL on Unix
     let _ = slow.wait();
     assert!(!h
-        .dir
-        .path()
-        .join(format!("objects/results/{id}.xml"))
-        .exists());
+        .blobs()
+        .exists(&format!("results/{id}.xml"))
+        .await
+        .unwrap());
 
     let _w = Proc(h.command("worker", &[], "worker-2"));
     let done = h.wait_status(&id, &token, "COMPLETED", 30).await;
@@ -452,10 +483,5 @@ async fn worker_killed_mid_job_completes_exactly_once() {
         .map(|(k, _)| k)
         .collect();
     assert_eq!(kinds, ["payment_confirmed", "download_ready"]);
-    assert_eq!(
-        std::fs::read_dir(h.dir.path().join("outbox"))
-            .unwrap()
-            .count(),
-        2
-    );
+    assert_eq!(h.mails(&id), 2);
 }

@@ -3,6 +3,7 @@
 //! served by us for the local store.
 
 use object_store::path::Path as ObjPath;
+use object_store::signer::Signer;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use std::sync::Arc;
 
@@ -10,6 +11,16 @@ use std::sync::Arc;
 pub struct Blobs {
     pub store: Arc<dyn ObjectStore>,
     pub kind: &'static str,
+    /// Presigns download links (S3); `None` for the local store.
+    pub signer: Option<Arc<dyn Signer>>,
+}
+
+pub struct S3Settings<'a> {
+    pub endpoint: &'a str,
+    pub bucket: &'a str,
+    pub region: &'a str,
+    pub access_key_id: &'a str,
+    pub secret_access_key: &'a str,
 }
 
 pub fn upload_key(order_id: &str) -> String {
@@ -30,7 +41,44 @@ impl Blobs {
         Ok(Blobs {
             store: Arc::new(fs),
             kind: "local",
+            signer: None,
         })
+    }
+
+    /// Any S3-compatible server, by endpoint and keys (path-style requests).
+    pub fn s3(s: &S3Settings<'_>) -> Result<Blobs, object_store::Error> {
+        crate::init_tls();
+        let s3 = object_store::aws::AmazonS3Builder::new()
+            .with_endpoint(s.endpoint)
+            .with_bucket_name(s.bucket)
+            .with_region(s.region)
+            .with_access_key_id(s.access_key_id)
+            .with_secret_access_key(s.secret_access_key)
+            .with_allow_http(s.endpoint.starts_with("http://"))
+            .with_virtual_hosted_style_request(false)
+            .build()?;
+        let s3 = Arc::new(s3);
+        Ok(Blobs {
+            store: s3.clone(),
+            kind: "s3",
+            signer: Some(s3),
+        })
+    }
+
+    /// A presigned GET valid for `ttl` (S3 only).
+    pub async fn presign(
+        &self,
+        key: &str,
+        ttl: std::time::Duration,
+    ) -> Result<Option<String>, object_store::Error> {
+        match &self.signer {
+            Some(s) => Ok(Some(
+                s.signed_url(reqwest::Method::GET, &ObjPath::from(key), ttl)
+                    .await?
+                    .to_string(),
+            )),
+            None => Ok(None),
+        }
     }
 
     pub async fn put(&self, key: &str, data: Vec<u8>) -> Result<(), object_store::Error> {

@@ -96,6 +96,7 @@ impl Payment {
 
 impl MercadoPago {
     pub fn new(base_url: &str, access_token: &str) -> MercadoPago {
+        crate::init_tls();
         let http = reqwest::Client::builder()
             .timeout(std::time::Duration::from_secs(20))
             .build()

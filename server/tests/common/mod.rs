@@ -104,6 +104,17 @@ impl Harness {
         if !database_url.is_empty() {
             env.push(("DATABASE_URL".into(), database_url.clone()));
         }
+        for (from, to) in [
+            ("CONVERSOR_TEST_S3_ENDPOINT", "S3_ENDPOINT"),
+            ("CONVERSOR_TEST_S3_BUCKET", "S3_BUCKET"),
+            ("CONVERSOR_TEST_S3_KEY", "S3_ACCESS_KEY_ID"),
+            ("CONVERSOR_TEST_S3_SECRET", "S3_SECRET_ACCESS_KEY"),
+            ("CONVERSOR_TEST_SMTP", "SMTP_SERVER"),
+        ] {
+            if let Ok(v) = std::env::var(from) {
+                env.push((to.into(), v));
+            }
+        }
         for (k, v) in extra_env {
             env.push((k.to_string(), v.to_string()));
         }
@@ -197,6 +208,42 @@ impl Harness {
         conversor_server::adapters::db::Db::connect(&url)
             .await
             .unwrap()
+    }
+
+    pub fn s3(&self) -> bool {
+        std::env::var("CONVERSOR_TEST_S3_ENDPOINT").is_ok()
+    }
+
+    /// The object store the service under test uses.
+    pub fn blobs(&self) -> conversor_server::adapters::blob::Blobs {
+        use conversor_server::adapters::blob::{Blobs, S3Settings};
+        match std::env::var("CONVERSOR_TEST_S3_ENDPOINT") {
+            Ok(endpoint) => Blobs::s3(&S3Settings {
+                endpoint: &endpoint,
+                bucket: &std::env::var("CONVERSOR_TEST_S3_BUCKET").unwrap(),
+                region: "us-east-1",
+                access_key_id: &std::env::var("CONVERSOR_TEST_S3_KEY").unwrap(),
+                secret_access_key: &std::env::var("CONVERSOR_TEST_S3_SECRET").unwrap(),
+            })
+            .unwrap(),
+            Err(_) => Blobs::local(&self.dir.path().join("objects")).unwrap(),
+        }
+    }
+
+    /// Messages delivered for an order: the SMTP sink's maildir, or the outbox.
+    pub fn mails(&self, order_id: &str) -> usize {
+        let dir = match std::env::var("CONVERSOR_TEST_MAILDIR") {
+            Ok(d) => PathBuf::from(d).join("new"),
+            Err(_) => self.dir.path().join("outbox"),
+        };
+        let needle = format!("X-Conversor-Order: {order_id}");
+        std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                    .filter(|m| m.contains(&needle))
+                    .count()
+            })
+            .unwrap_or(0)
     }
 
     pub async fn upload_bytes(&self, file_name: &str, data: Vec<u8>) -> (u16, Value) {
