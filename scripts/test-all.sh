@@ -10,3 +10,6 @@ cargo test --workspace
 
 # The service's end-to-end suite again, on PostgreSQL (installed and started on loopback).
 bash scripts/test-server.sh
+
+# Headless Chromium through the pages (screenshots in target/screenshots/).
+bash scripts/test-browser.sh
