@@ -218,7 +218,7 @@ impl Db {
             if done.is_some() {
                 continue;
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin().await?;
             // Claim the version first: a second process racing here fails on the key.
             sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)")
                 .bind(*version)
@@ -243,13 +243,23 @@ impl Db {
         Ok(())
     }
 
+    /// SQLite: take the write lock at BEGIN. A deferred transaction that reads
+    /// and then writes can't wait for another process's writer (SQLITE_BUSY
+    /// comes back at once), which stalled two worker processes in the load test.
+    async fn begin(&self) -> DbResult<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     pub async fn ping(&self) -> DbResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
     pub async fn insert_order(&self, o: &OrderRow, actor: &str) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO orders (id, status, customer_name, email, file_name, file_size, price_cents, currency, \
              tasks, resources, assignments, calendars, mpp_version, payment_id, failure, created_at, updated_at) \
@@ -346,7 +356,7 @@ impl Db {
 
     pub async fn insert_payment(&self, p: &PaymentRow) -> DbResult<()> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         sqlx::query(
             "INSERT INTO payments (id, order_id, method, status, amount_cents, qr_code, qr_code_base64, ticket_url, \
              expires_at, idempotency_key, created_at, updated_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$11) \
@@ -413,7 +423,7 @@ impl Db {
         email: &NewEmail,
         max_attempts: i64,
     ) -> DbResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let reason = format!("pagamento {payment_id} aprovado");
         if !Self::transition_tx(
             &mut tx,
@@ -458,7 +468,7 @@ impl Db {
     }
 
     pub async fn add_email(&self, email: &NewEmail) -> DbResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         insert_email(&mut tx, email).await?;
         tx.commit().await?;
         Ok(())
@@ -506,7 +516,7 @@ impl Db {
 
     /// PAID → PROCESSING (or a retry's PROCESSING → PROCESSING) while holding the lease.
     pub async fn start_processing(&self, job: &Job, actor: &str) -> DbResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         if !lease_held(&mut tx, job).await? {
             tx.rollback().await?;
             return Ok(false);
@@ -564,7 +574,7 @@ impl Db {
         reason: &str,
         email: Option<&NewEmail>,
     ) -> DbResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin().await?;
         let n = sqlx::query(
             "UPDATE jobs SET state = $1, lease_token = NULL, lease_until = NULL, last_error = $2, updated_at = $3 \
              WHERE id = $4 AND lease_token = $5",
