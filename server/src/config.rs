@@ -70,6 +70,9 @@ pub struct Config {
     /// How often an idle worker looks for jobs.
     #[arg(long, env = "CONVERSOR_POLL_MS", default_value_t = 250)]
     pub poll_ms: u64,
+    /// `serve` re-fetches payments pending longer than this (lost notifications); 0 = off.
+    #[arg(long, env = "CONVERSOR_RECONCILE_SECS", default_value_t = 120)]
+    pub reconcile_secs: u64,
     /// Test hook: sleep this long inside each job before converting (crash tests).
     #[arg(
         long,

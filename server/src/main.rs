@@ -71,6 +71,24 @@ fn spawn_workers(
         .collect()
 }
 
+/// Periodically re-checks payments whose notification may have been lost.
+async fn reconcile(
+    app: std::sync::Arc<conversor_server::App>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let every = std::time::Duration::from_secs(app.cfg.reconcile_secs);
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+        let older = (app.cfg.reconcile_secs as i64) * 1000;
+        if let Err(e) = conversor_server::service::reconcile_payments(&app, older).await {
+            tracing::warn!(error = %e, "reconciliation pass failed");
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
     telemetry::init_logs();
@@ -82,7 +100,10 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
             let addr = listener.local_addr()?;
             let data_dir = cfg.data_dir.clone();
             let app = build(cfg, Some(addr)).await?;
-            let handles = spawn_workers(&app, workers, &stop_rx);
+            let mut handles = spawn_workers(&app, workers, &stop_rx);
+            if app.cfg.reconcile_secs > 0 {
+                handles.push(tokio::spawn(reconcile(app.clone(), stop_rx.clone())));
+            }
             std::fs::write(data_dir.join("serve.addr"), addr.to_string())?;
             tracing::info!(%addr, public_url = %app.public_url, test_mode = app.sandbox.is_some(), workers, "listening");
             axum::serve(listener, http::router(app))

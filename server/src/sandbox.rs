@@ -66,6 +66,18 @@ impl Sandbox {
         detail: &str,
         amount: Option<f64>,
     ) -> Option<Value> {
+        self.settle_with(id, status, detail, amount, true).await
+    }
+
+    /// As [`Sandbox::settle`]; `notify: false` simulates a lost notification.
+    pub async fn settle_with(
+        &self,
+        id: &str,
+        status: &str,
+        detail: &str,
+        amount: Option<f64>,
+        notify: bool,
+    ) -> Option<Value> {
         let payment = {
             let mut map = self.lock_payments();
             let p = map.get_mut(id)?;
@@ -76,7 +88,9 @@ impl Sandbox {
             }
             p.clone()
         };
-        self.notify(&payment, "payment.updated").await;
+        if notify {
+            self.notify(&payment, "payment.updated").await;
+        }
         Some(payment)
     }
 
@@ -276,6 +290,8 @@ async fn refund(
 #[derive(serde::Deserialize)]
 struct ApproveQuery {
     amount: Option<f64>,
+    /// `false` simulates a lost notification.
+    notify: Option<bool>,
 }
 
 async fn approve(
@@ -283,7 +299,11 @@ async fn approve(
     Path(id): Path<String>,
     Query(q): Query<ApproveQuery>,
 ) -> Response {
-    match sb.settle(&id, "approved", "accredited", q.amount).await {
+    let notify = q.notify.unwrap_or(true);
+    match sb
+        .settle_with(&id, "approved", "accredited", q.amount, notify)
+        .await
+    {
         Some(p) => Json(p).into_response(),
         None => api_error(StatusCode::NOT_FOUND, "Payment not found"),
     }

@@ -503,6 +503,21 @@ pub async fn process_payment_notice(app: &App, payment_id: &str) -> SResult<&'st
     }
 }
 
+/// Safety net for lost notifications: re-fetches payments that stayed pending
+/// and applies the same rules as a webhook. Returns how many were checked.
+pub async fn reconcile_payments(app: &App, older_than_ms: i64) -> SResult<usize> {
+    let ids = app.db.stale_pending_payments(older_than_ms, 50).await?;
+    for id in &ids {
+        match process_payment_notice(app, id).await {
+            Ok(outcome) => tracing::info!(payment_id = %id, outcome, "payment reconciled"),
+            Err(e) => tracing::warn!(payment_id = %id, error = %e, "reconciliation failed"),
+        }
+        // Touch it so the next pass moves on to others.
+        app.db.touch_payment(id).await?;
+    }
+    Ok(ids.len())
+}
+
 pub fn render_email(app: &App, o: &OrderRow, kind: &'static str) -> SResult<NewEmail> {
     let tpl = app
         .templates

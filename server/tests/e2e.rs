@@ -485,3 +485,28 @@ async fn worker_killed_mid_job_completes_exactly_once() {
     assert_eq!(kinds, ["payment_confirmed", "download_ready"]);
     assert_eq!(h.mails(&id), 2);
 }
+
+#[tokio::test]
+async fn lost_notification_is_reconciled() {
+    let Some(path) = corpus_file(SAMPLE) else {
+        return;
+    };
+    let data = std::fs::read(&path).unwrap();
+    let h = Harness::start(1, &[("CONVERSOR_RECONCILE_SECS", "1")]).await;
+    let (id, token) = h.order(&data).await;
+    let (_, pay) = h.pay(&id, &token, json!({"method": "pix"})).await;
+    let pid = pay["id"].as_str().unwrap();
+    // Approved at Mercado Pago, but the webhook never arrives.
+    let r = h
+        .http
+        .post(format!(
+            "{}/sandbox/payments/{pid}/approve?notify=false",
+            h.fake
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let done = h.wait_status(&id, &token, "COMPLETED", 30).await;
+    assert_eq!(events_to(&done, "PAID"), 1);
+}

@@ -403,6 +403,36 @@ impl Db {
         row.as_ref().map(payment_from).transpose()
     }
 
+    /// Payments still pending for orders still PENDING, created between
+    /// `older_than_ms` and a day ago: candidates for reconciliation.
+    pub async fn stale_pending_payments(
+        &self,
+        older_than_ms: i64,
+        limit: i64,
+    ) -> DbResult<Vec<String>> {
+        let now = now_ms();
+        let rows = sqlx::query(
+            "SELECT p.id FROM payments p JOIN orders o ON o.id = p.order_id \
+             WHERE o.status = 'PENDING' AND p.status IN ('pending', 'in_process', 'authorized') \
+             AND p.updated_at < $1 AND p.created_at > $2 ORDER BY p.updated_at LIMIT $3",
+        )
+        .bind(now - older_than_ms)
+        .bind(now - 24 * 3600 * 1000)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("id")?)).collect()
+    }
+
+    pub async fn touch_payment(&self, id: &str) -> DbResult<()> {
+        sqlx::query("UPDATE payments SET updated_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn set_payment_status(&self, id: &str, status: &str) -> DbResult<()> {
         sqlx::query("UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(status)
