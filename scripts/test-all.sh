@@ -9,6 +9,12 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
 
+# The service's end-to-end suite again, on PostgreSQL (installed and started on loopback).
+bash scripts/test-server.sh
+
+# Headless Chromium through the pages (screenshots in target/screenshots/).
+bash scripts/test-browser.sh
+
 if [ "${MPP_SKIP_BINDINGS:-0}" != 1 ]; then
     # The Python and Node bindings (own workspaces): build, install, suites.
     bash scripts/test-bindings.sh
