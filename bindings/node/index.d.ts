@@ -48,11 +48,11 @@ export declare class Project {
   }
 }
 
-/** Reads a project from a file path; throws an `MppError` when it cannot. */
+/** Reads a project (`.mpp` or MSPDI `.xml`, told apart by content) from a file path; throws an `MppError` when it cannot. */
 export declare function readFile(path: string): Project
 /** Reads a project from a file path off the main thread; rejects with an `MppError` when it cannot. */
 export declare function readFileAsync(path: string): Promise<Project>
-/** Reads a project from the bytes of a file; throws an `MppError` when it cannot. */
+/** Reads a project from the bytes of an `.mpp` or MSPDI file; throws an `MppError` when it cannot. */
 export declare function read(buffer: Buffer | Uint8Array): Project
 /** Reads `src` and writes its MSPDI XML to `dst`, as `mpp convert src -o dst` does. */
 export declare function convert(src: string, dst: string): void

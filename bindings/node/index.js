@@ -56,7 +56,7 @@ class Project {
   }
 }
 
-/** Reads a project from a file path. Throws an Error with a `code` when it cannot. */
+/** Reads a project (`.mpp` or MSPDI `.xml`, told apart by content) from a file path. Throws an Error with a `code` when it cannot. */
 function readFile(path) {
   return new Project(native.readFile(String(path)))
 }
@@ -66,7 +66,7 @@ async function readFileAsync(path) {
   return new Project(await native.readFileAsync(String(path)))
 }
 
-/** Reads a project from the bytes of a file (Buffer or Uint8Array). */
+/** Reads a project from the bytes of an `.mpp` or MSPDI file (Buffer or Uint8Array). */
 function read(buffer) {
   const data = Buffer.isBuffer(buffer) ? buffer : Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength)
   return new Project(native.read(data))

@@ -26,13 +26,26 @@ function codeOf(fn) {
   assert.fail('no error thrown')
 }
 
-test('bytes that are not a compound file', () => {
-  assert.equal(codeOf(() => mpp.read(Buffer.from('not a project file '.repeat(20)))), 'not_compound_file')
+test('bytes that are neither .mpp nor XML', () => {
+  assert.equal(codeOf(() => mpp.read(Buffer.from('not a project file '.repeat(20)))), 'not_project_file')
 })
 
-test('XML input is recognised and refused for now', () => {
-  const xml = new TextEncoder().encode('\ufeff <?xml version="1.0"?><Project/>')
-  assert.equal(codeOf(() => mpp.read(xml)), 'unsupported_version')
+test('XML input is read, and our own output reads back to the same bytes', () => {
+  const xml = new TextEncoder().encode(
+    '\ufeff <?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">' +
+      '<Title>Obra</Title><Tasks><Task><UID>1</UID><ID>1</ID><Name>Fundação</Name></Task></Tasks></Project>',
+  )
+  const project = mpp.read(xml)
+  assert.equal(project.properties.title, 'Obra')
+  assert.deepEqual(project.tasks.map((t) => t.name), ['Fundação'])
+  const out = join(mkdtempSync(join(tmpdir(), 'mpp-node-')), 'plano.xml')
+  project.writeXml(out)
+  assert.equal(mpp.readFile(out).toXml(), readFileSync(out, 'utf8'))
+})
+
+test('bad XML has the core error codes', () => {
+  assert.equal(codeOf(() => mpp.read(Buffer.from('<Project><Title>x</Project>'))), 'corrupt')
+  assert.equal(codeOf(() => mpp.read(Buffer.from('<?xml version="1.0"?><Plan/>'))), 'not_project_file')
 })
 
 test('a missing file is ENOENT', () => {

@@ -37,6 +37,14 @@ export function identitySample() {
   return [...picked].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
+// A few corpus files (about eight, spread over the sorted sample) whose CLI XML is
+// read back through the binding; the Python suite picks the same ones.
+export function roundtripSample() {
+  const sample = identitySample()
+  const step = Math.max(1, Math.floor(sample.length / 8))
+  return sample.filter((_, i) => i % step === 0)
+}
+
 export function camelKeys(value) {
   if (Array.isArray(value)) return value.map(camelKeys)
   if (value && typeof value === 'object') {

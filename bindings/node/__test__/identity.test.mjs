@@ -1,4 +1,5 @@
-// Same answer everywhere: the XML from Node is byte for byte the CLI's.
+// Same answer everywhere: the XML from Node is byte for byte the CLI's, and the
+// CLI's XML read back through Node writes the same bytes again.
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 
-import { CORPUS, MPP_BIN, identitySample, skipCli } from './helpers.mjs'
+import { CORPUS, MPP_BIN, identitySample, roundtripSample, skipCli } from './helpers.mjs'
 
 const require = createRequire(import.meta.url)
 const mpp = require('../index.js')
@@ -29,6 +30,23 @@ if (skipCli) {
       const converted = join(dir, `${i}.node.xml`)
       mpp.convert(src, converted)
       assert.ok(readFileSync(converted).equals(expected), 'convert()')
+    })
+  }
+}
+
+if (skipCli) {
+  test('CLI XML read back writes the same bytes', { skip: skipCli }, () => {})
+} else {
+  for (const [i, rel] of roundtripSample().entries()) {
+    test(`CLI XML read back writes the same bytes: ${rel}`, () => {
+      const cliOut = join(dir, `${i}.rt.cli.xml`)
+      execFileSync(MPP_BIN, ['convert', join(CORPUS, 'mpp', rel), '-o', cliOut])
+      const expected = readFileSync(cliOut)
+      assert.ok(Buffer.from(mpp.readFile(cliOut).toXml()).equals(expected), 'readFile().toXml()')
+      assert.ok(Buffer.from(mpp.read(expected).toXml()).equals(expected), 'read().toXml()')
+      const again = join(dir, `${i}.rt.node.xml`)
+      mpp.convert(cliOut, again)
+      assert.ok(readFileSync(again).equals(expected), 'convert()')
     })
   }
 }

@@ -36,26 +36,10 @@ fn io_err(env: &Env, io: std::io::Error) -> Error {
     coded_error(env, io_code(&io), io.to_string())
 }
 
-/// Reads either format from bytes. `.mpp` today; MSPDI `.xml` input is
-/// recognised and refused until `mpp-xml` can read it, when the one marked
-/// line below becomes the reader's call.
+/// Reads either format from bytes: `.mpp` or MSPDI `.xml`, told apart by
+/// their first bytes, through the same call the CLI makes.
 fn read_any(data: &[u8]) -> std::result::Result<mpp_core::Project, mpp_core::Error> {
-    if looks_like_xml(data) {
-        // MSPDI reader: replace with `mpp_xml::read(data)` once it lands.
-        return Err(mpp_core::Error::UnsupportedVersion(
-            "MSPDI XML input is not supported yet".into(),
-        ));
-    }
-    mpp_core::read_slice(data)
-}
-
-/// An XML document starts with `<` after an optional BOM and whitespace;
-/// a compound file starts with its fixed signature, never with `<`.
-fn looks_like_xml(data: &[u8]) -> bool {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    data.iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'<')
+    mpp_xml::read_any(data, &mpp_core::ReadOptions::default())
 }
 
 /// Reads a file, holding it to the core's size limit before loading it.
@@ -192,12 +176,5 @@ mod tests {
             v,
             serde_json::json!({"aB": [{"cD": 1}], "Weekly": {"daysOfWeek": 2}})
         );
-    }
-
-    #[test]
-    fn xml_is_recognised() {
-        assert!(looks_like_xml(b"\xEF\xBB\xBF\n <?xml?>"));
-        assert!(!looks_like_xml(b"\xD0\xCF\x11\xE0"));
-        assert!(!looks_like_xml(b""));
     }
 }

@@ -60,26 +60,10 @@ fn to_py_err(py: Python<'_>, err: mpp_core::Error) -> PyErr {
     pyerr
 }
 
-/// Reads either format from bytes. `.mpp` today; MSPDI `.xml` input is
-/// recognised and refused until `mpp-xml` can read it, when the one marked
-/// line below becomes the reader's call.
+/// Reads either format from bytes: `.mpp` or MSPDI `.xml`, told apart by
+/// their first bytes, through the same call the CLI makes.
 fn read_any(data: &[u8]) -> Result<mpp_core::Project, mpp_core::Error> {
-    if looks_like_xml(data) {
-        // MSPDI reader: replace with `mpp_xml::read(data)` once it lands.
-        return Err(mpp_core::Error::UnsupportedVersion(
-            "MSPDI XML input is not supported yet".into(),
-        ));
-    }
-    mpp_core::read_slice(data)
-}
-
-/// An XML document starts with `<` after an optional BOM and whitespace;
-/// a compound file starts with its fixed signature, never with `<`.
-fn looks_like_xml(data: &[u8]) -> bool {
-    let data = data.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(data);
-    data.iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|&b| b == b'<')
+    mpp_xml::read_any(data, &mpp_core::ReadOptions::default())
 }
 
 /// Reads a file, holding it to the core's size limit before loading it.

@@ -34,6 +34,13 @@ def identity_sample() -> list[str]:
     return sorted(picked)
 
 
+def roundtrip_sample() -> list[str]:
+    """A few corpus files (about eight, spread over the sorted list) whose CLI XML
+    is read back through the binding (the Node and WASM suites pick the same)."""
+    sample = identity_sample()
+    return sample[:: max(1, len(sample) // 8)]
+
+
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     if not (CORPUS / "manifest.tsv").exists():

@@ -40,14 +40,35 @@ def test_exception_hierarchy():
 def test_bytes_that_are_not_a_compound_file():
     with pytest.raises(mpp_core.CorruptFileError) as err:
         mpp_core.read(b"this is not a project file at all" * 20)
-    assert err.value.code == "not_compound_file"
+    assert err.value.code == "not_project_file"
     assert "compound file" in str(err.value)
 
 
-def test_xml_input_is_recognised_and_refused_for_now():
-    with pytest.raises(mpp_core.UnsupportedVersionError) as err:
-        mpp_core.read(bytearray(b'\xef\xbb\xbf  <?xml version="1.0"?><Project/>'))
-    assert err.value.code == "unsupported_version"
+def test_xml_input_is_read(tmp_path):
+    xml = (
+        '\ufeff  <?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">'
+        "<Title>Obra</Title><Tasks><Task><UID>1</UID><ID>1</ID><Name>Fundação</Name></Task></Tasks></Project>"
+    ).encode()
+    project = mpp_core.read(bytearray(xml))
+    assert project.properties.title == "Obra"
+    assert [t.name for t in project.tasks] == ["Fundação"]
+    # Our own output, read back from a path, writes the same bytes again.
+    path = tmp_path / "plano.xml"
+    project.write_xml(path)
+    assert mpp_core.read(path).to_xml().encode() == path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("data", "code"),
+    [
+        (b"<Project><Title>x</Project>", "corrupt"),  # malformed XML
+        (b'<?xml version="1.0"?><Plan/>', "not_project_file"),  # a root that is not <Project>
+    ],
+)
+def test_bad_xml_has_the_core_codes(data, code):
+    with pytest.raises(mpp_core.CorruptFileError) as err:
+        mpp_core.read(data)
+    assert err.value.code == code
 
 
 def test_missing_file_is_an_os_error(tmp_path):

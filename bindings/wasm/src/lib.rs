@@ -1,6 +1,8 @@
 //! Browser binding of `mpp-core` and `mpp-xml`, built with wasm-bindgen.
 //!
 //! JavaScript API (see `bindings/wasm/README.md`):
+//! Input is an `.mpp` or an MSPDI `.xml`, told apart by content (`mpp_xml::read_any`).
+//!
 //! - `read(bytes, fileName?)` → the project model as a plain object (the same shape as
 //!   `mpp info --json`: snake_case keys, dates as `YYYY-MM-DDTHH:MM:SS`, absent values `null`);
 //! - `toXml(bytes, fileName?)` → the MSPDI document, byte for byte what `mpp convert` writes;
@@ -8,7 +10,7 @@
 //!   `toXmlBytes()`, so a page that shows and downloads a file parses it only once.
 //!
 //! Failures throw a JS `Error` whose `name` is `"MppError"` and whose `code` is the core's
-//! stable error code (`password_protected`, `corrupt`, ...) or `mspdi_unsupported`.
+//! stable error code (`not_project_file`, `password_protected`, `corrupt`, ...).
 //!
 //! No parsing or writing happens here: this layer only picks the reader, converts the model
 //! for JS and maps errors. It never touches a clock or a file system (none exists in the
@@ -16,36 +18,9 @@
 #![forbid(unsafe_code)]
 
 use mpp_core::{Project, ReadOptions};
+use mpp_xml::InputKind;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
-
-/// What the bytes of an input file look like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// An OLE2 compound file, as every `.mpp` is.
-    Mpp,
-    /// An XML document (MSPDI), UTF-8 or UTF-16.
-    Xml,
-    /// Anything else; handed to the `.mpp` reader, which says why it is refused.
-    Unknown,
-}
-
-const CFB_MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
-
-/// Tells `.mpp` from XML by content, not by the file name, which users rename freely.
-pub fn sniff(data: &[u8]) -> InputKind {
-    if data.starts_with(&CFB_MAGIC) {
-        return InputKind::Mpp;
-    }
-    if data.starts_with(&[0xFF, 0xFE]) || data.starts_with(&[0xFE, 0xFF]) {
-        return InputKind::Xml;
-    }
-    let text = data.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(data);
-    match text.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'<') => InputKind::Xml,
-        _ => InputKind::Unknown,
-    }
-}
 
 /// A refusal, with the stable code the page and scripts switch on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,22 +48,16 @@ impl From<BindError> for JsValue {
     }
 }
 
-/// Reads a project from the bytes of a file. `file_name` is only used in messages.
+/// Reads a project from the bytes of an `.mpp` file or an MSPDI document, with the reader
+/// the CLI uses. `file_name` (only for messages) prefixes the error's message.
 pub fn read_project(data: &[u8], file_name: Option<&str>) -> Result<Project, BindError> {
-    match sniff(data) {
-        // The MSPDI reader is not in mpp-xml yet; when it lands this arm calls it and the
-        // page, which already accepts .xml, needs no change.
-        InputKind::Xml => Err(BindError {
-            code: "mspdi_unsupported",
-            message: format!(
-                "{}: reading MSPDI XML is not supported yet",
-                file_name.unwrap_or("input")
-            ),
-        }),
-        InputKind::Mpp | InputKind::Unknown => {
-            Ok(mpp_core::read_bytes(data, &ReadOptions::default())?)
+    mpp_xml::read_any(data, &ReadOptions::default()).map_err(|e| {
+        let mut err = BindError::from(e);
+        if let Some(name) = file_name {
+            err.message = format!("{name}: {}", err.message);
         }
-    }
+        err
+    })
 }
 
 /// The MSPDI document for a project, exactly as the `mpp` command writes it.
@@ -112,13 +81,13 @@ fn to_js(project: &Project) -> Result<JsValue, JsValue> {
     })
 }
 
-/// Reads a `.mpp` file's bytes into a plain JS object (the project model).
+/// Reads an `.mpp` or MSPDI file's bytes into a plain JS object (the project model).
 #[wasm_bindgen]
 pub fn read(data: &[u8], file_name: Option<String>) -> Result<JsValue, JsValue> {
     to_js(&read_project(data, file_name.as_deref())?)
 }
 
-/// Reads a `.mpp` file's bytes and returns its MSPDI XML as a string.
+/// Reads an `.mpp` or MSPDI file's bytes and returns its MSPDI XML as a string.
 #[wasm_bindgen(js_name = toXml)]
 pub fn to_xml(data: &[u8], file_name: Option<String>) -> Result<String, JsValue> {
     let project = read_project(data, file_name.as_deref())?;
@@ -138,14 +107,14 @@ pub fn version() -> String {
 #[wasm_bindgen]
 pub struct ProjectFile {
     project: Project,
-    kind: InputKind,
+    kind: Option<InputKind>,
 }
 
 #[wasm_bindgen]
 impl ProjectFile {
     #[wasm_bindgen(constructor)]
     pub fn new(data: &[u8], file_name: Option<String>) -> Result<ProjectFile, JsValue> {
-        let kind = sniff(data);
+        let kind = mpp_xml::sniff(data);
         let project = read_project(data, file_name.as_deref())?;
         Ok(ProjectFile { project, kind })
     }
@@ -159,8 +128,8 @@ impl ProjectFile {
     #[wasm_bindgen(getter, js_name = sourceKind)]
     pub fn source_kind(&self) -> String {
         match self.kind {
-            InputKind::Xml => "xml",
-            InputKind::Mpp | InputKind::Unknown => "mpp",
+            Some(InputKind::Xml) => "xml",
+            Some(InputKind::Mpp) | None => "mpp",
         }
         .to_string()
     }
@@ -183,30 +152,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn sniffs_compound_files_and_xml() {
-        let mut cfb = CFB_MAGIC.to_vec();
-        cfb.extend_from_slice(&[0; 24]);
-        assert_eq!(sniff(&cfb), InputKind::Mpp);
-        assert_eq!(sniff(b"<?xml version=\"1.0\"?><Project/>"), InputKind::Xml);
-        assert_eq!(sniff(b"\xEF\xBB\xBF\r\n  <Project/>"), InputKind::Xml);
-        assert_eq!(sniff(b"\xFF\xFE<\x00"), InputKind::Xml);
-        assert_eq!(sniff(b"PK\x03\x04"), InputKind::Unknown);
-        assert_eq!(sniff(b""), InputKind::Unknown);
+    fn xml_input_is_read_and_written_again() {
+        let xml = r#"<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">
+            <Title>Obra</Title><Tasks><Task><UID>1</UID><ID>1</ID><Name>Fundação</Name></Task></Tasks>
+            </Project>"#;
+        let project = read_project(xml.as_bytes(), Some("plano.xml")).unwrap();
+        assert_eq!(project.properties.title.as_deref(), Some("Obra"));
+        assert_eq!(project.tasks[0].name.as_deref(), Some("Fundação"));
+        // Our own output read back writes the same bytes.
+        let first = xml_bytes(&project);
+        let again = read_project(&first, None).unwrap();
+        assert_eq!(xml_bytes(&again), first);
     }
 
     #[test]
-    fn xml_input_is_refused_with_its_own_code() {
-        let err = read_project(b"<Project/>", Some("plan.xml")).unwrap_err();
-        assert_eq!(err.code, "mspdi_unsupported");
-        assert!(err.message.starts_with("plan.xml: "));
-    }
-
-    #[test]
-    fn core_errors_keep_their_code() {
-        let err = read_project(b"not a project", None).unwrap_err();
-        assert_eq!(err.code, "not_compound_file");
+    fn errors_keep_the_core_code() {
+        let err = read_project(b"not a project", Some("notas.txt")).unwrap_err();
+        assert_eq!(err.code, "not_project_file");
+        assert!(err.message.starts_with("notas.txt: "));
+        // Malformed XML and a root that is not <Project> are the MSPDI reader's codes.
+        let err = read_project(b"<Project><Title>x</Project>", None).unwrap_err();
+        assert_eq!(err.code, "corrupt");
+        let err = read_project(b"<?xml version=\"1.0\"?><Plan/>", None).unwrap_err();
+        assert_eq!(err.code, "not_project_file");
         // A compound-file header with nothing behind it is refused, not a panic.
-        let err = read_project(&CFB_MAGIC, None).unwrap_err();
+        let err =
+            read_project(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1], None).unwrap_err();
         assert_eq!(err.code, "not_compound_file");
     }
 

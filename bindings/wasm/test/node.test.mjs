@@ -22,12 +22,31 @@ test('version is the workspace version', () => {
 
 test('errors are JS Errors with the core error code', () => {
   const bad = new TextEncoder().encode('isto não é um projeto');
-  assert.throws(() => wasm.read(bad), (e) => e instanceof Error && e.name === 'MppError' && e.code === 'not_compound_file');
-  assert.throws(() => new wasm.ProjectFile(new Uint8Array(0)), (e) => e.code === 'not_compound_file');
-  // Until the MSPDI reader lands, XML is refused with its own code (the page says so in Portuguese);
-  // when it lands, bindings/wasm/src/lib.rs calls it and this assertion becomes a successful read.
-  const xml = new TextEncoder().encode('<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project"/>');
-  assert.throws(() => wasm.toXml(xml, 'plano.xml'), (e) => e.code === 'mspdi_unsupported' && /plano\.xml/.test(e.message));
+  assert.throws(() => wasm.read(bad), (e) => e instanceof Error && e.name === 'MppError' && e.code === 'not_project_file');
+  assert.throws(() => new wasm.ProjectFile(new Uint8Array(0)), (e) => e.code === 'not_project_file');
+  // Bad XML gets the MSPDI reader's codes, with the file name in the message.
+  const malformed = new TextEncoder().encode('<Project><Title>x</Project>');
+  assert.throws(() => wasm.toXml(malformed, 'plano.xml'), (e) => e.code === 'corrupt' && /^plano\.xml: /.test(e.message));
+  const notProject = new TextEncoder().encode('<?xml version="1.0"?><Plan/>');
+  assert.throws(() => wasm.read(notProject), (e) => e.code === 'not_project_file');
+});
+
+test('MSPDI input is read like .mpp', () => {
+  const xml = new TextEncoder().encode(
+    '<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project">' +
+      '<Title>Obra</Title><Tasks><Task><UID>1</UID><ID>1</ID><Name>Fundação</Name></Task></Tasks></Project>',
+  );
+  const file = new wasm.ProjectFile(xml, 'plano.xml');
+  try {
+    assert.equal(file.sourceKind, 'xml');
+    assert.equal(file.project().properties.title, 'Obra');
+    assert.deepEqual(file.project().tasks.map((t) => t.name), ['Fundação']);
+    // Our own output reads back to the same bytes.
+    const first = file.toXmlBytes();
+    assert.ok(Buffer.from(wasm.toXml(first)).equals(Buffer.from(first)));
+  } finally {
+    file.free();
+  }
 });
 
 const files = corpusFiles();
@@ -75,16 +94,7 @@ test('every corpus file: toXml is byte-identical to `mpp convert`, read() equals
   }
 });
 
-test('model round trip: MSPDI read back in WASM writes the same bytes as `mpp convert` of that XML', { skip: files.reason }, (t) => {
-  const probe = new TextEncoder().encode('<?xml version="1.0"?><Project xmlns="http://schemas.microsoft.com/project"/>');
-  try {
-    wasm.toXml(probe);
-  } catch (e) {
-    if (e.code === 'mspdi_unsupported') {
-      t.skip('the MSPDI reader is not merged yet (input .xml is refused with mspdi_unsupported)');
-      return;
-    }
-  }
+test('model round trip: the XML `mpp convert` wrote, read back in WASM, writes the same bytes', { skip: files.reason }, () => {
   const out = mkdtempSync(path.join(tmpdir(), 'mpp-wasm-rt-'));
   try {
     let n = 0;
@@ -98,11 +108,20 @@ test('model round trip: MSPDI read back in WASM writes the same bytes as `mpp co
         continue; // refused files have no XML to round-trip
       }
       execFileSync(mpp, ['convert', first, '-o', second], { stdio: 'ignore' });
-      const mine = Buffer.from(wasm.toXml(readFileSync(first), rel), 'utf8');
-      assert.ok(mine.equals(readFileSync(second)), `${rel}: XML → WASM → XML differs from mpp convert`);
+      const written = readFileSync(first);
+      const file = new wasm.ProjectFile(written, rel);
+      try {
+        assert.equal(file.sourceKind, 'xml');
+        const mine = Buffer.from(file.toXmlBytes());
+        assert.ok(mine.equals(written), `${rel}: XML → WASM → XML differs from the XML read`);
+        assert.ok(mine.equals(readFileSync(second)), `${rel}: XML → WASM → XML differs from mpp convert of that XML`);
+      } finally {
+        file.free();
+      }
       n++;
     }
-    console.log(`round trip through MSPDI byte-identical to mpp convert: ${n} files`);
+    console.log(`round trip through MSPDI byte-identical: ${n} files`);
+    assert.ok(n > 0);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -11,11 +11,10 @@ let atual = null; // { file: ProjectFile, nome: string }
 const ERROS = {
   password_protected: 'O arquivo está protegido por senha. Remova a senha no Microsoft Project e salve novamente.',
   not_compound_file: 'Este arquivo não é um projeto do Microsoft Project (.mpp).',
-  not_project_file: 'Este arquivo não é um projeto do Microsoft Project (.mpp).',
+  not_project_file: 'Este arquivo não é um projeto do Microsoft Project (.mpp ou .xml).',
   unsupported_version: 'Esta versão de arquivo do Microsoft Project não é suportada.',
   corrupt: 'O arquivo está corrompido ou incompleto.',
   too_large: 'O arquivo é grande demais (limite de 50 MB).',
-  mspdi_unsupported: 'A leitura de arquivos XML (MSPDI) ainda não está disponível nesta versão; use o arquivo .mpp.',
 };
 
 const UNIDADES = {

@@ -1,12 +1,13 @@
-"""Read Microsoft Project files (`.mpp`, Project 98 to 2021) and write MSPDI XML.
+"""Read Microsoft Project files (`.mpp`, Project 98 to 2021, or MSPDI `.xml`) and write MSPDI XML.
 
     >>> import mpp_core
     >>> project = mpp_core.read("plan.mpp")                    # doctest: +SKIP
     >>> [t.name for t in project.tasks if t.outline_level == 1]  # doctest: +SKIP
     >>> project.write_xml("plan.xml")                          # doctest: +SKIP
 
-A thin layer over the Rust crates `mpp-core` (reading) and `mpp-xml` (writing):
-the XML is byte for byte what `mpp convert` writes. Reading releases the GIL.
+A thin layer over the Rust crates `mpp-core` and `mpp-xml` (`mpp_xml::read_any`
+reads either format, told apart by content; the writer gives the XML byte for byte
+as `mpp convert` writes it). Reading releases the GIL.
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ class Project:
 
 def read(source: Source) -> Project:
     """Reads a project from a path, from the bytes of a file, or from a binary file object.
+
+    The input may be an `.mpp` or an MSPDI `.xml` document, told apart by its first bytes.
 
     Raises `PasswordProtectedError`, `UnsupportedVersionError`, `CorruptFileError`
     or `TooLargeError` (all `MppError`s, with `.code`) when the file cannot be
