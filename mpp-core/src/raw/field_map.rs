@@ -27,7 +27,16 @@ pub struct FieldMap {
     fields: HashMap<u32, Location>,
     /// Largest `offset + size` in each fixed block: the real record sizes.
     block_size: [usize; 2],
+    /// The same entries of the map's main class (`dense_class`), indexed by
+    /// field index: record decoders probe hundreds of fields per record, and
+    /// an array slot is much cheaper than hashing.
+    dense: Vec<Option<Location>>,
+    dense_class: u32,
 }
+
+/// Field indexes below this are kept in the dense table (Project's indexes
+/// stay well under it; larger ones still resolve through the hash map).
+const DENSE_LIMIT: u32 = 4096;
 
 /// How var-data keys are derived from map entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,10 +99,39 @@ impl FieldMap {
             };
             map.fields.entry(field).or_insert(loc);
         }
+        map.build_dense();
         map
     }
 
+    /// Fills the dense table for the class of the first mapped field.
+    fn build_dense(&mut self) {
+        let Some(class) = self.fields.keys().next().map(|f| f & 0xFFFF_0000) else {
+            return;
+        };
+        let len = self
+            .fields
+            .keys()
+            .filter(|&&f| f & 0xFFFF_0000 == class && f & 0xFFFF < DENSE_LIMIT)
+            .map(|&f| (f & 0xFFFF) as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let mut dense = vec![None; len];
+        for (&field, &loc) in &self.fields {
+            if field & 0xFFFF_0000 == class {
+                if let Some(slot) = dense.get_mut((field & 0xFFFF) as usize) {
+                    *slot = Some(loc);
+                }
+            }
+        }
+        self.dense = dense;
+        self.dense_class = class;
+    }
+
     pub fn get(&self, field: u32) -> Option<Location> {
+        let index = field & 0xFFFF;
+        if field & 0xFFFF_0000 == self.dense_class && index < DENSE_LIMIT {
+            return self.dense.get(index as usize).copied().flatten();
+        }
         self.fields.get(&field).copied()
     }
 

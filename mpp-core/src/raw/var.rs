@@ -1,7 +1,5 @@
 //! `VarMeta` / `Var2Data`: variable-length values keyed by (unique id, key).
 
-use std::collections::BTreeMap;
-
 use crate::bytes::{f64_at, i16_at, i32_at, slice, u16_at, u32_at, u8_at, utf16_at};
 use crate::model::DateTime;
 
@@ -9,8 +7,9 @@ use crate::model::DateTime;
 #[derive(Debug, Default, Clone)]
 pub struct VarData {
     data: Vec<u8>,
-    /// uid -> (key -> offset of the size prefix in `data`).
-    index: BTreeMap<i32, BTreeMap<u16, usize>>,
+    /// (uid, key, offset of the size prefix in `data`), sorted by (uid, key)
+    /// with one entry per pair: a binary search is cheaper than nested maps.
+    index: Vec<(i32, u16, usize)>,
 }
 
 /// Which `VarMeta` layout a format uses.
@@ -25,7 +24,7 @@ pub enum VarMetaKind {
 impl VarData {
     pub fn parse(meta: &[u8], data: Vec<u8>, kind: VarMetaKind) -> VarData {
         let magic = u32_at(meta, 0);
-        let mut index: BTreeMap<i32, BTreeMap<u16, usize>> = BTreeMap::new();
+        let mut index: Vec<(i32, u16, usize)> = Vec::new();
         if magic == Some(0xFADF_ADBA) || (kind == VarMetaKind::V12 && magic == Some(0)) {
             let count = u32_at(meta, 8)
                 .and_then(|c| usize::try_from(c).ok())
@@ -61,36 +60,61 @@ impl VarData {
                     continue;
                 };
                 if offset < data.len() {
-                    index.entry(uid).or_default().insert(key, offset);
+                    index.push((uid, key, offset));
                 }
             }
         }
+        // A repeated (uid, key) keeps its last entry: sort stably, then keep
+        // the last of each run.
+        index.sort_by_key(|&(uid, key, _)| (uid, key));
+        index.reverse();
+        index.dedup_by_key(|&mut (uid, key, _)| (uid, key));
+        index.reverse();
         VarData { data, index }
+    }
+
+    /// The index entries of one uid.
+    fn entries(&self, uid: i32) -> &[(i32, u16, usize)] {
+        let start = self.index.partition_point(|e| e.0 < uid);
+        let rest = self.index.get(start..).unwrap_or_default();
+        let len = rest.partition_point(|e| e.0 == uid);
+        rest.get(..len).unwrap_or_default()
+    }
+
+    fn find(&self, uid: i32, key: u16) -> Option<usize> {
+        let i = self
+            .index
+            .binary_search_by(|e| (e.0, e.1).cmp(&(uid, key)))
+            .ok()?;
+        self.index.get(i).map(|e| e.2)
     }
 
     /// Unique ids that have any variable data, ascending.
     pub fn uids(&self) -> impl Iterator<Item = i32> + '_ {
-        self.index.keys().copied()
+        let mut last = None;
+        self.index.iter().filter_map(move |e| {
+            (last != Some(e.0)).then(|| {
+                last = Some(e.0);
+                e.0
+            })
+        })
     }
 
     pub fn contains(&self, uid: i32) -> bool {
-        self.index.contains_key(&uid)
+        !self.entries(uid).is_empty()
     }
 
     pub fn has(&self, uid: i32, key: u16) -> bool {
-        self.index.get(&uid).is_some_and(|m| m.contains_key(&key))
+        self.find(uid, key).is_some()
     }
 
     pub fn keys(&self, uid: i32) -> impl Iterator<Item = u16> + '_ {
-        self.index
-            .get(&uid)
-            .into_iter()
-            .flat_map(|m| m.keys().copied())
+        self.entries(uid).iter().map(|e| e.1)
     }
 
     /// The value bytes of (uid, key): after the u32 size prefix, bounded by the stream.
     pub fn get(&self, uid: i32, key: u16) -> Option<&[u8]> {
-        let off = *self.index.get(&uid)?.get(&key)?;
+        let off = self.find(uid, key)?;
         let size = usize::try_from(u32_at(&self.data, off)?).ok()?;
         slice(&self.data, off + 4, size)
     }
