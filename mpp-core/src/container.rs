@@ -1,9 +1,8 @@
 //! The compound-file container: stream access with size limits, and the
 //! format detection from `\x01CompObj`.
 
-use std::io::{Cursor, Read};
-
 use crate::bytes::{slice, u32_at};
+use crate::compound::Compound;
 use crate::error::{Error, Result};
 
 /// The format generations Microsoft Project has written since 1998.
@@ -92,7 +91,7 @@ impl CompObj {
 
 /// An opened compound file whose streams are read whole, under a size limit.
 pub struct Container<'a> {
-    cfb: cfb::CompoundFile<Cursor<&'a [u8]>>,
+    cfb: Compound<'a>,
     max_stream: u64,
 }
 
@@ -104,8 +103,7 @@ impl<'a> Container<'a> {
                 "the file does not start with the OLE2 signature".into(),
             ));
         }
-        let cfb = cfb::CompoundFile::open(Cursor::new(data))
-            .map_err(|e| Error::NotCompoundFile(e.to_string()))?;
+        let cfb = Compound::open(data).map_err(|e| Error::NotCompoundFile(e.0))?;
         Ok(Container { cfb, max_stream })
     }
 
@@ -115,25 +113,19 @@ impl<'a> Container<'a> {
 
     /// Reads a whole stream; `None` when it does not exist.
     pub fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
-        if !self.cfb.is_stream(path) {
+        let Some(len) = self.cfb.stream_len(path) else {
             return Ok(None);
-        }
-        let mut s = self
-            .cfb
-            .open_stream(path)
-            .map_err(|e| Error::corrupt(path, e.to_string()))?;
-        let len = s.len();
+        };
         if len > self.max_stream {
             return Err(Error::TooLarge {
                 size: len,
                 limit: self.max_stream,
             });
         }
-        let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        (&mut s)
-            .take(self.max_stream)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::corrupt(path, e.to_string()))?;
+        let mut buf = Vec::new();
+        self.cfb
+            .read_stream(path, &mut buf)
+            .map_err(|e| Error::corrupt(path, e.0))?;
         Ok(Some(buf))
     }
 

@@ -13,6 +13,7 @@
 #![cfg_attr(not(test), deny(clippy::indexing_slicing))]
 
 pub mod bytes;
+pub mod compound;
 pub mod container;
 pub mod error;
 pub mod fields;
