@@ -407,7 +407,7 @@ mod tests {
             Some(d)
         );
         assert_eq!(d.weekday(), 4); // Thursday
-        // Zero padding of the hand-written path, and years outside it.
+                                    // Zero padding of the hand-written path, and years outside it.
         let early = DateTime::new(987, 1, 2, 3, 4, 5).unwrap();
         assert_eq!(early.to_string(), "0987-01-02T03:04:05");
         let late = DateTime::new(12345, 12, 31, 23, 59, 59).unwrap();

@@ -24,14 +24,15 @@ pub enum Location {
 /// The field map of one entity class.
 #[derive(Debug, Clone, Default)]
 pub struct FieldMap {
-    fields: HashMap<u32, Location>,
-    /// Largest `offset + size` in each fixed block: the real record sizes.
-    block_size: [usize; 2],
-    /// The same entries of the map's main class (`dense_class`), indexed by
-    /// field index: record decoders probe hundreds of fields per record, and
-    /// an array slot is much cheaper than hashing.
+    /// Fields of the map's main class (`dense_class`, the class of its first
+    /// entry), indexed by field index: record decoders probe hundreds of
+    /// fields per record, and an array slot is much cheaper than hashing.
     dense: Vec<Option<Location>>,
     dense_class: u32,
+    /// Any other field (another class, or an index past `DENSE_LIMIT`).
+    others: HashMap<u32, Location>,
+    /// Largest `offset + size` in each fixed block: the real record sizes.
+    block_size: [usize; 2],
 }
 
 /// Field indexes below this are kept in the dense table (Project's indexes
@@ -56,6 +57,9 @@ impl FieldMap {
         substitute: impl Fn(u32) -> Option<u16>,
     ) -> FieldMap {
         let mut map = FieldMap::default();
+        if let Some(first) = u32_at(data, 12) {
+            map.dense_class = first & 0xFFFF_0000;
+        }
         let mut block = 0usize;
         let mut last_offset: Option<usize> = None;
         for entry in data.chunks_exact(28) {
@@ -97,34 +101,25 @@ impl FieldMap {
                 }
                 Location::Var { key }
             };
-            map.fields.entry(field).or_insert(loc);
+            map.insert(field, loc);
         }
-        map.build_dense();
         map
     }
 
-    /// Fills the dense table for the class of the first mapped field.
-    fn build_dense(&mut self) {
-        let Some(class) = self.fields.keys().next().map(|f| f & 0xFFFF_0000) else {
-            return;
-        };
-        let len = self
-            .fields
-            .keys()
-            .filter(|&&f| f & 0xFFFF_0000 == class && f & 0xFFFF < DENSE_LIMIT)
-            .map(|&f| (f & 0xFFFF) as usize + 1)
-            .max()
-            .unwrap_or(0);
-        let mut dense = vec![None; len];
-        for (&field, &loc) in &self.fields {
-            if field & 0xFFFF_0000 == class {
-                if let Some(slot) = dense.get_mut((field & 0xFFFF) as usize) {
-                    *slot = Some(loc);
-                }
+    /// Adds a field unless it is already mapped (the first entry wins).
+    fn insert(&mut self, field: u32, loc: Location) {
+        let index = field & 0xFFFF;
+        if field & 0xFFFF_0000 == self.dense_class && index < DENSE_LIMIT {
+            let i = index as usize;
+            if self.dense.len() <= i {
+                self.dense.resize(i + 1, None);
             }
+            if let Some(slot @ None) = self.dense.get_mut(i) {
+                *slot = Some(loc);
+            }
+        } else {
+            self.others.entry(field).or_insert(loc);
         }
-        self.dense = dense;
-        self.dense_class = class;
     }
 
     pub fn get(&self, field: u32) -> Option<Location> {
@@ -132,11 +127,11 @@ impl FieldMap {
         if field & 0xFFFF_0000 == self.dense_class && index < DENSE_LIMIT {
             return self.dense.get(index as usize).copied().flatten();
         }
-        self.fields.get(&field).copied()
+        self.others.get(&field).copied()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.others.is_empty() && self.dense.iter().all(Option::is_none)
     }
 
     /// The record size of fixed block 0 or 1 implied by the map.
@@ -146,7 +141,12 @@ impl FieldMap {
 
     /// All mapped field ids.
     pub fn field_ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.fields.keys().copied()
+        let class = self.dense_class;
+        (0u32..)
+            .zip(&self.dense)
+            .filter(|(_, loc)| loc.is_some())
+            .map(move |(i, _)| class | i)
+            .chain(self.others.keys().copied())
     }
 }
 
@@ -195,6 +195,24 @@ pub(crate) mod tests {
         assert_eq!(m.get(0x0B40_000E), Some(Location::Var { key: 14 }));
         assert_eq!(m.get(0x0B40_0048), Some(Location::MetaBit));
         assert_eq!((m.block_size(0), m.block_size(1)), (8, 16));
+        // Another class and a repeated field (the first entry wins).
+        let more: Vec<u8> = [
+            data.clone(),
+            entry(0x0C40_0001, 8, 0, 3, 4).to_vec(),
+            entry(0x0B40_0017, 0xFFFF, 3, 8, 0).to_vec(),
+        ]
+        .concat();
+        let m2 = FieldMap::parse(&more, VarKeyRule::FieldIndex, |_| None);
+        assert_eq!(
+            m2.get(0x0C40_0001),
+            Some(Location::Fixed {
+                block: 1,
+                offset: 8,
+                size: 4
+            })
+        );
+        assert_eq!(m2.get(0x0B40_0017), m.get(0x0B40_0017));
+        assert_eq!(m2.field_ids().count(), 6);
         let m9 = FieldMap::parse(&data, VarKeyRule::EntryByte, |_| None);
         assert_eq!(m9.get(0x0B40_000E), Some(Location::Var { key: 11 }));
     }
