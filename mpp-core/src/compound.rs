@@ -39,6 +39,20 @@ pub struct Compound<'a> {
     mini_cutoff: u64,
 }
 
+/// A stream found by path, ready to be read.
+#[derive(Debug, Clone, Copy)]
+pub struct StreamRef<'a>(Entry<'a>);
+
+impl StreamRef<'_> {
+    pub fn len(&self) -> u64 {
+        self.0.size
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.size == 0
+    }
+}
+
 /// A directory entry's kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntryKind {
@@ -291,14 +305,29 @@ impl<'a> Compound<'a> {
     /// is no such stream; an error when its chain is broken or too short.
     pub fn read_stream(&self, path: &str, out: &mut Vec<u8>) -> Result<bool, CfbError> {
         out.clear();
-        let Some(e) = self.find(path).filter(|e| e.kind == EntryKind::Stream) else {
-            return Ok(false);
-        };
+        match self.stream(path) {
+            Some(s) => self.read(s, out).map(|()| true),
+            None => Ok(false),
+        }
+    }
+
+    /// Stream `path`, if it is one (its size is known before reading it).
+    pub fn stream(&self, path: &str) -> Option<StreamRef<'a>> {
+        self.find(path)
+            .filter(|e| e.kind == EntryKind::Stream)
+            .map(StreamRef)
+    }
+
+    /// Copies a stream into `out` (appended); an error when its chain is
+    /// broken or too short.
+    pub fn read(&self, stream: StreamRef<'a>, out: &mut Vec<u8>) -> Result<(), CfbError> {
+        let e = stream.0;
+        let base = out.len();
         let Ok(size) = usize::try_from(e.size) else {
             return err("stream larger than memory");
         };
         if size == 0 {
-            return Ok(true);
+            return Ok(());
         }
         if size > self.data.len() {
             return err("stream larger than the file");
@@ -308,7 +337,7 @@ impl<'a> Compound<'a> {
         let mut steps = 0usize;
         if e.size < self.mini_cutoff {
             let limit = self.ministream_sectors.len() * (self.sector_size() / MINI_SECTOR);
-            while out.len() < size {
+            while out.len() - base < size {
                 steps += 1;
                 if steps > limit {
                     return err("mini sector chain does not end");
@@ -316,16 +345,16 @@ impl<'a> Compound<'a> {
                 let bytes = self
                     .mini_sector(s)
                     .ok_or_else(|| CfbError(format!("mini sector {s} outside the mini stream")))?;
-                let take = bytes.len().min(size - out.len());
+                let take = bytes.len().min(size - (out.len() - base));
                 out.extend_from_slice(bytes.get(..take).unwrap_or_default());
                 s = self.mini_next(s).unwrap_or(END_OF_CHAIN);
-                if s == END_OF_CHAIN && out.len() < size {
+                if s == END_OF_CHAIN && out.len() - base < size {
                     return err("stream shorter than its size");
                 }
             }
         } else {
-            while out.len() < size {
-                let remaining = size - out.len();
+            while out.len() - base < size {
+                let remaining = size - (out.len() - base);
                 // Runs of consecutive sectors are copied in one piece.
                 let first = s;
                 let mut run = 1usize;
@@ -359,12 +388,12 @@ impl<'a> Compound<'a> {
                     .ok_or_else(|| CfbError(format!("sector {first} outside the file")))?;
                 out.extend_from_slice(bytes);
                 s = next.unwrap_or(END_OF_CHAIN);
-                if s == END_OF_CHAIN && out.len() < size {
+                if s == END_OF_CHAIN && out.len() - base < size {
                     return err("stream shorter than its size");
                 }
             }
         }
-        Ok(true)
+        Ok(())
     }
 }
 
@@ -380,7 +409,13 @@ fn name_eq(utf16: &[u8], name: &str) -> bool {
     loop {
         match (units.next(), ours.next()) {
             (None, None) => return true,
-            (Some(a), Some(b)) if a == b || fold(a) == fold(b) => {}
+            (Some(a), Some(b)) if a == b => {}
+            (Some(a), Some(b)) if a < 0x80 && b < 0x80 => {
+                if !(a as u8).eq_ignore_ascii_case(&(b as u8)) {
+                    return false;
+                }
+            }
+            (Some(a), Some(b)) if fold(a) == fold(b) => {}
             _ => return false,
         }
     }

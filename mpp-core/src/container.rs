@@ -113,18 +113,18 @@ impl<'a> Container<'a> {
 
     /// Reads a whole stream; `None` when it does not exist.
     pub fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
-        let Some(len) = self.cfb.stream_len(path) else {
+        let Some(stream) = self.cfb.stream(path) else {
             return Ok(None);
         };
-        if len > self.max_stream {
+        if stream.len() > self.max_stream {
             return Err(Error::TooLarge {
-                size: len,
+                size: stream.len(),
                 limit: self.max_stream,
             });
         }
         let mut buf = Vec::new();
         self.cfb
-            .read_stream(path, &mut buf)
+            .read(stream, &mut buf)
             .map_err(|e| Error::corrupt(path, e.0))?;
         Ok(Some(buf))
     }

@@ -10,6 +10,9 @@ pub struct VarData {
     /// (uid, key, offset of the size prefix in `data`), sorted by (uid, key)
     /// with one entry per pair: a binary search is cheaper than nested maps.
     index: Vec<(i32, u16, usize)>,
+    /// The index range of the uid looked up last: decoders read many keys of
+    /// one record in a row, so the uid search is mostly skipped.
+    last: std::cell::Cell<(i32, usize, usize)>,
 }
 
 /// Which `VarMeta` layout a format uses.
@@ -70,23 +73,30 @@ impl VarData {
         index.reverse();
         index.dedup_by_key(|&mut (uid, key, _)| (uid, key));
         index.reverse();
-        VarData { data, index }
+        VarData {
+            data,
+            index,
+            last: std::cell::Cell::new((0, 0, 0)),
+        }
     }
 
     /// The index entries of one uid.
     fn entries(&self, uid: i32) -> &[(i32, u16, usize)] {
+        let (last, start, end) = self.last.get();
+        if last == uid && start < end {
+            return self.index.get(start..end).unwrap_or_default();
+        }
         let start = self.index.partition_point(|e| e.0 < uid);
         let rest = self.index.get(start..).unwrap_or_default();
         let len = rest.partition_point(|e| e.0 == uid);
+        self.last.set((uid, start, start + len));
         rest.get(..len).unwrap_or_default()
     }
 
     fn find(&self, uid: i32, key: u16) -> Option<usize> {
-        let i = self
-            .index
-            .binary_search_by(|e| (e.0, e.1).cmp(&(uid, key)))
-            .ok()?;
-        self.index.get(i).map(|e| e.2)
+        let entries = self.entries(uid);
+        let i = entries.binary_search_by_key(&key, |e| e.1).ok()?;
+        entries.get(i).map(|e| e.2)
     }
 
     /// Unique ids that have any variable data, ascending.
