@@ -102,12 +102,10 @@ impl VarData {
     /// Unique ids that have any variable data, ascending.
     pub fn uids(&self) -> impl Iterator<Item = i32> + '_ {
         let mut last = None;
-        self.index.iter().filter_map(move |e| {
-            (last != Some(e.0)).then(|| {
-                last = Some(e.0);
-                e.0
-            })
-        })
+        self.index
+            .iter()
+            .map(|e| e.0)
+            .filter(move |&uid| last.replace(uid) != Some(uid))
     }
 
     pub fn contains(&self, uid: i32) -> bool {
