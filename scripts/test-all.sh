@@ -7,3 +7,5 @@ cd "$(dirname "$0")/.."
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo test --workspace
+# The WASM binding and its preview page (installs its toolchain on first run).
+bash scripts/test-wasm.sh

@@ -21,6 +21,7 @@ pub mod model;
 pub mod options;
 pub mod raw;
 pub mod read;
+pub mod worktime;
 
 pub use container::FileFormat;
 pub use error::{Error, PasswordKind, Result};

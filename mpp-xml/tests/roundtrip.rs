@@ -1,6 +1,6 @@
 //! Development check of the writer against MPXJ, independent of the MPP
 //! readers: each reference MSPDI file is loaded into the model (values MPXJ
-//! computes are left out so that the writer recomputes them) and written
+//! computes are left out so that they are derived again) and written
 //! again; score the outputs with
 //! `conformance.py --outputs $MSPDI_OUT --refs $MSPDI_REFS ...`.
 //!
@@ -618,7 +618,9 @@ fn rewrite_references() {
     walk(Path::new(&refs), &mut files);
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        let project = load(&parse(&text));
+        let mut project = load(&parse(&text));
+        // Variances are the reader's to derive, as for MPP input.
+        mpp_core::worktime::fill_variances(&mut project);
         let rel = file.strip_prefix(&refs).unwrap();
         let target = Path::new(&out).join(rel);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();

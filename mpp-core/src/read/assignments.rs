@@ -1,6 +1,7 @@
 //! Assignments (`TBkndAssn`): record selection, field decoding, the actual
 //! dates and work contour MPXJ derives, and the placeholder assignments it
-//! writes for tasks with progress but no assignment.
+//! writes for tasks with progress but no assignment. Variances are derived
+//! later, with the tasks' (`crate::worktime::fill_variances`).
 //!
 //! Per-format differences:
 //!
@@ -18,8 +19,7 @@ use crate::container::{Container, FileFormat};
 use crate::error::Result;
 use crate::fields::{assignment as af, ASSIGNMENT};
 use crate::model::{
-    Assignment, Baseline, Calendar, DateTime, Duration, Project, Resource, ResourceType, Task,
-    TimeUnit,
+    Assignment, Baseline, DateTime, Duration, Project, Resource, ResourceType, Task, TimeUnit,
 };
 use crate::raw::fixed::{unmask, FixedData, FixedMeta};
 use crate::raw::var::VarData;
@@ -98,7 +98,6 @@ pub fn read(
     let resources: HashMap<i32, &Resource> =
         project.resources.iter().rev().map(|r| (r.uid, r)).collect();
     let mut seen: HashSet<(i32, Option<i32>)> = HashSet::new();
-    let mut wt = WorkTime::new(project);
     let mut out: Vec<Assignment> = Vec::new();
     for i in 0..count {
         let Some(m) = meta.record(i) else { continue };
@@ -168,15 +167,6 @@ pub fn read(
                 a.work_contour = Some(if code <= 8 { code } else { 0 });
             }
         }
-        if let Some(cal) = effective_calendar(&wt, project, task, resource) {
-            let units = ctx.default_units;
-            let mut variance = |from: Option<DateTime>, to: Option<DateTime>| {
-                let minutes = wt.minutes(cal, from?, to?, units);
-                Some(Duration::new(minutes / factors.minutes_per(units), units))
-            };
-            a.start_variance = variance(f.date(af::BASELINE_START), a.start);
-            a.finish_variance = variance(f.date(af::BASELINE_FINISH), a.finish);
-        }
         finish_complete_task(task, &mut a);
         out.push(a);
     }
@@ -201,51 +191,7 @@ pub fn read(
     }
 
     project.assignments = out;
-    task_variances(project, ctx.default_units);
     Ok(())
-}
-
-/// Task start/finish variances: like the assignments', working time from
-/// the baseline date to the date on the task's calendar (else the project's).
-/// Done here because it needs calendars, tasks and the working-time rules.
-fn task_variances(project: &mut Project, units: TimeUnit) {
-    let factors = project.properties.factors;
-    let default_cal = project.properties.default_calendar_uid;
-    let mut wt = WorkTime::new(project);
-    let mut found: Vec<(usize, Option<Duration>, Option<Duration>)> = Vec::new();
-    for (i, t) in project.tasks.iter().enumerate() {
-        if t.is_null {
-            continue;
-        }
-        let Some(cal) = t
-            .calendar_uid
-            .or(default_cal)
-            .and_then(|u| wt.calendar(u))
-            .map(CalendarRef::One)
-        else {
-            continue;
-        };
-        let base = t.baselines.iter().find(|b| b.number == 0);
-        let mut variance = |from: Option<DateTime>, to: Option<DateTime>| {
-            let minutes = wt.minutes(cal, from?, to?, units);
-            Some(Duration::new(minutes / factors.minutes_per(units), units))
-        };
-        found.push((
-            i,
-            variance(base.and_then(|b| b.start), t.start),
-            variance(base.and_then(|b| b.finish), t.finish),
-        ));
-    }
-    for (i, sv, fv) in found {
-        if let Some(t) = project.tasks.get_mut(i) {
-            if t.start_variance.is_none() {
-                t.start_variance = sv;
-            }
-            if t.finish_variance.is_none() {
-                t.finish_variance = fv;
-            }
-        }
-    }
 }
 
 /// A work value that MPXJ reads as zero when the field is mapped but empty.
@@ -460,249 +406,6 @@ fn actual_work_recorded(blob: Option<&[u8]>, a: &Assignment) -> bool {
     false
 }
 
-/// The calendar an assignment is scheduled on: the task's own calendar
-/// and/or the resource's (time-based resources, unless the task ignores
-/// them); neither = the project's default calendar.
-fn effective_calendar<'p>(
-    wt: &WorkTime<'p>,
-    project: &Project,
-    task: &Task,
-    resource: Option<&Resource>,
-) -> Option<CalendarRef<'p>> {
-    let task_cal = task.calendar_uid.and_then(|u| wt.calendar(u));
-    let res_cal = resource
-        .filter(|r| r.resource_type == ResourceType::Work && !task.ignore_resource_calendar)
-        .and_then(|r| r.calendar_uid)
-        .and_then(|u| wt.calendar(u));
-    match (task_cal, res_cal) {
-        (Some(t), Some(r)) => Some(CalendarRef::Both(t, r)),
-        (Some(c), None) | (None, Some(c)) => Some(CalendarRef::One(c)),
-        (None, None) => project
-            .properties
-            .default_calendar_uid
-            .and_then(|u| wt.calendar(u))
-            .map(CalendarRef::One),
-    }
-}
-
-/// One calendar, or the intersection of a task and a resource calendar.
-#[derive(Clone, Copy)]
-pub(crate) enum CalendarRef<'p> {
-    One(&'p Calendar),
-    Both(&'p Calendar, &'p Calendar),
-}
-
-/// Working-time arithmetic over the project's calendars, with the working
-/// periods of each (calendar, day) computed once.
-pub(crate) struct WorkTime<'p> {
-    calendars: HashMap<i32, &'p Calendar>,
-    days: HashMap<(i32, i32, i64), Vec<(i64, i64)>>,
-}
-
-impl<'p> WorkTime<'p> {
-    pub(crate) fn new(project: &'p Project) -> Self {
-        WorkTime {
-            calendars: project.calendars.iter().rev().map(|c| (c.uid, c)).collect(),
-            days: HashMap::new(),
-        }
-    }
-
-    fn calendar(&self, uid: i32) -> Option<&'p Calendar> {
-        self.calendars.get(&uid).copied()
-    }
-
-    /// Signed working minutes from `from` to `to` (negative when `to` is
-    /// earlier), as MPXJ's calendar work: partial first and last days, whole
-    /// days between. Elapsed default units count wall-clock minutes.
-    pub(crate) fn minutes(
-        &mut self,
-        cal: CalendarRef<'p>,
-        from: DateTime,
-        to: DateTime,
-        units: TimeUnit,
-    ) -> f64 {
-        let elapsed = matches!(
-            units,
-            TimeUnit::ElapsedMinutes
-                | TimeUnit::ElapsedHours
-                | TimeUnit::ElapsedDays
-                | TimeUnit::ElapsedWeeks
-                | TimeUnit::ElapsedMonths
-                | TimeUnit::ElapsedYears
-                | TimeUnit::ElapsedPercent
-        );
-        if elapsed {
-            return ((to.secs() - from.secs()) / 60) as f64;
-        }
-        let (lo, hi, sign) = if to < from {
-            (to, from, -1.0)
-        } else {
-            (from, to, 1.0)
-        };
-        // Ten years at most: beyond that the dates are not a schedule.
-        const MAX_DAYS: i64 = 3_660;
-        let (first, last) = (lo.days(), hi.days().min(lo.days() + MAX_DAYS));
-        let mut secs = 0i64;
-        for day in first..=last {
-            let start = if day == first { lo.time_of_day() } else { 0 };
-            let end = if day == hi.days() {
-                hi.time_of_day()
-            } else {
-                86_400
-            };
-            for &(a, b) in self.day_ranges(cal, day) {
-                secs += (b.min(end) - a.max(start)).max(0);
-            }
-        }
-        sign * (secs / 60) as f64
-    }
-
-    /// Working periods (seconds since midnight) of a day.
-    fn day_ranges(&mut self, cal: CalendarRef<'p>, day: i64) -> &[(i64, i64)] {
-        let key = match cal {
-            CalendarRef::One(c) => (c.uid, i32::MIN, day),
-            CalendarRef::Both(t, r) => (t.uid, r.uid, day),
-        };
-        if !self.days.contains_key(&key) {
-            let ranges = match cal {
-                CalendarRef::One(c) => self.calendar_day(c, day, 0),
-                CalendarRef::Both(t, r) => {
-                    let a = self.calendar_day(t, day, 0);
-                    let b = self.calendar_day(r, day, 0);
-                    let mut out = Vec::new();
-                    for &(a0, a1) in &a {
-                        for &(b0, b1) in &b {
-                            let (s, e) = (a0.max(b0), a1.min(b1));
-                            if s < e {
-                                out.push((s, e));
-                            }
-                        }
-                    }
-                    out
-                }
-            };
-            self.days.insert(key, ranges);
-        }
-        self.days.get(&key).map_or(&[], Vec::as_slice)
-    }
-
-    /// Exceptions (here or in a base), then a work week, then the week
-    /// pattern, inheriting unset days from the base calendar.
-    fn calendar_day(&self, c: &'p Calendar, day: i64, depth: u8) -> Vec<(i64, i64)> {
-        if let Some(e) = self.exception_on(c, day, depth) {
-            return if e.working {
-                hours(&e.hours)
-            } else {
-                Vec::new()
-            };
-        }
-        let weekday = usize::try_from((day + 4).rem_euclid(7)).unwrap_or(0);
-        // A work week covering the day replaces the calendar's own week.
-        let week = c
-            .work_weeks
-            .iter()
-            .find(|w| {
-                w.from.is_some_and(|f| f.days() <= day) && w.to.is_some_and(|t| day <= t.days())
-            })
-            .map_or(&c.days, |w| &w.days);
-        match week.get(weekday).cloned().flatten() {
-            Some(d) if d.working => hours(&d.hours),
-            Some(_) => Vec::new(),
-            None => self.base_week_day(c, weekday, depth),
-        }
-    }
-
-    /// An inherited week day: the base calendar's pattern (not its
-    /// exceptions, which `exception_on` already looked at).
-    fn base_week_day(&self, c: &'p Calendar, weekday: usize, depth: u8) -> Vec<(i64, i64)> {
-        let Some(base) = c.base_uid.and_then(|u| self.calendar(u)) else {
-            return Vec::new();
-        };
-        if depth > 8 {
-            return Vec::new();
-        }
-        match base.days.get(weekday).cloned().flatten() {
-            Some(d) if d.working => hours(&d.hours),
-            Some(_) => Vec::new(),
-            None => self.base_week_day(base, weekday, depth + 1),
-        }
-    }
-
-    /// The exception of `c` (or of its bases) that covers `day`.
-    fn exception_on(
-        &self,
-        c: &'p Calendar,
-        day: i64,
-        depth: u8,
-    ) -> Option<&'p crate::model::CalendarException> {
-        let own = c
-            .exceptions
-            .iter()
-            .find(|e| e.from.days() <= day && day <= e.to.days() && recurs_on(e, day));
-        if own.is_some() || depth > 8 {
-            return own;
-        }
-        let base = c.base_uid.and_then(|u| self.calendar(u))?;
-        self.exception_on(base, day, depth + 1)
-    }
-}
-
-fn hours(h: &[crate::model::WorkingTime]) -> Vec<(i64, i64)> {
-    h.iter()
-        .map(|w| (i64::from(w.from.0), i64::from(w.to.0)))
-        .filter(|(a, b)| a < b)
-        .collect()
-}
-
-/// Whether a (possibly recurring) exception falls on `day` inside its range.
-fn recurs_on(e: &crate::model::CalendarException, day: i64) -> bool {
-    use crate::model::Recurrence as R;
-    let start = e.from.days();
-    let d = DateTime::from_secs(day * 86_400);
-    let (y, m, dd) = d.date_part();
-    let (y0, m0, _) = e.from.date_part();
-    let weekday = d.weekday();
-    let months = i64::from(y - y0) * 12 + i64::from(m) - i64::from(m0);
-    let last_day = (28..=31)
-        .rev()
-        .find(|&n| DateTime::new(y, m, n, 0, 0, 0).is_some())
-        .unwrap_or(28);
-    // position 0..3 = first..fourth, 4 = last of the month.
-    let nth = |position: u8| {
-        if position >= 4 {
-            dd + 7 > last_day
-        } else {
-            (dd - 1) / 7 == u32::from(position)
-        }
-    };
-    match e.recurrence {
-        R::Daily => true,
-        R::EveryNDays { period } => (day - start) % i64::from(period.max(1)) == 0,
-        R::Weekly {
-            days_of_week,
-            period,
-        } => {
-            let week0 = (start - i64::from(e.from.weekday())).div_euclid(7);
-            let week = (day - i64::from(weekday)).div_euclid(7);
-            days_of_week & (1 << weekday) != 0 && (week - week0) % i64::from(period.max(1)) == 0
-        }
-        R::MonthlyByDay { day: md, period } => {
-            dd == u32::from(md) && months % i64::from(period.max(1)) == 0
-        }
-        R::MonthlyByWeekday {
-            position,
-            weekday: wd,
-            period,
-        } => u32::from(wd) == weekday && nth(position) && months % i64::from(period.max(1)) == 0,
-        R::YearlyByDate { month, day: md } => m == u32::from(month) && dd == u32::from(md),
-        R::YearlyByWeekday {
-            month,
-            position,
-            weekday: wd,
-        } => m == u32::from(month) && u32::from(wd) == weekday && nth(position),
-    }
-}
-
 /// Project only shows a 100 % task's assignments as complete with a finish date.
 fn finish_complete_task(task: &Task, a: &mut Assignment) {
     if task.percent_complete == Some(100.0) && a.actual_finish.is_none() {
@@ -850,140 +553,5 @@ mod tests {
         // Without a resource nothing is finished, and no actual work was recorded.
         derive_actual_dates(&f, &started, false, &mut a);
         assert_eq!((a.actual_start, a.actual_finish), (None, None));
-    }
-
-    fn standard(uid: i32) -> Calendar {
-        let day = |working: bool| {
-            Some(crate::model::CalendarDay {
-                working,
-                hours: if working {
-                    vec![
-                        crate::model::WorkingTime {
-                            from: crate::model::TimeOfDay(8 * 3600),
-                            to: crate::model::TimeOfDay(12 * 3600),
-                        },
-                        crate::model::WorkingTime {
-                            from: crate::model::TimeOfDay(13 * 3600),
-                            to: crate::model::TimeOfDay(17 * 3600),
-                        },
-                    ]
-                } else {
-                    Vec::new()
-                },
-            })
-        };
-        Calendar {
-            uid,
-            days: [
-                day(false),
-                day(true),
-                day(true),
-                day(true),
-                day(true),
-                day(true),
-                day(false),
-            ],
-            ..Calendar::default()
-        }
-    }
-
-    #[test]
-    fn variances_count_working_time() {
-        // 2024-03-04 is a Monday.
-        let mut project = Project::default();
-        project.calendars.push(standard(1));
-        let mut derived = Calendar {
-            uid: 2,
-            base_uid: Some(1),
-            ..Calendar::default()
-        };
-        derived.exceptions.push(crate::model::CalendarException {
-            name: None,
-            from: dt(6, 0),
-            to: dt(6, 0),
-            occurrences: None,
-            recurrence: crate::model::Recurrence::Daily,
-            working: false,
-            hours: Vec::new(),
-        });
-        project.calendars.push(derived);
-        let mut wt = WorkTime::new(&project);
-        let base = CalendarRef::One(project.calendar(1).unwrap());
-        let days = TimeUnit::Days;
-        // Monday 08:00 to Wednesday 08:00: two working days.
-        assert_eq!(wt.minutes(base, dt(4, 8), dt(6, 8), days), 960.0);
-        // Reversed order is negative; a weekend adds nothing.
-        assert_eq!(wt.minutes(base, dt(11, 8), dt(8, 17), days), 0.0);
-        assert_eq!(wt.minutes(base, dt(12, 8), dt(8, 16), days), -540.0);
-        // Part days: 16:01 to 17:00 is 59 minutes.
-        let late = DateTime::new(2024, 3, 4, 16, 1, 0).unwrap();
-        assert_eq!(wt.minutes(base, late, dt(5, 8), days), 59.0);
-        // The derived calendar inherits the week and drops its exception day.
-        let derived = CalendarRef::One(project.calendar(2).unwrap());
-        assert_eq!(wt.minutes(derived, dt(4, 8), dt(7, 8), days), 960.0);
-        let both = CalendarRef::Both(project.calendar(1).unwrap(), project.calendar(2).unwrap());
-        assert_eq!(wt.minutes(both, dt(4, 8), dt(7, 8), days), 960.0);
-        // Elapsed units count the clock.
-        let elapsed = TimeUnit::ElapsedDays;
-        assert_eq!(wt.minutes(base, dt(9, 0), dt(10, 0), elapsed), 1440.0);
-    }
-
-    #[test]
-    fn recurring_exceptions_match_their_days() {
-        use crate::model::{CalendarException, Recurrence};
-        let e = |recurrence| CalendarException {
-            name: None,
-            from: dt(1, 0),
-            to: DateTime::new(2025, 12, 31, 0, 0, 0).unwrap(),
-            occurrences: None,
-            recurrence,
-            working: false,
-            hours: Vec::new(),
-        };
-        let day = |y, m, d| DateTime::new(y, m, d, 0, 0, 0).unwrap().days();
-        // 2024-03-01 is a Friday; every second week on Fridays.
-        let weekly = e(Recurrence::Weekly {
-            days_of_week: 1 << 5,
-            period: 2,
-        });
-        assert!(recurs_on(&weekly, day(2024, 3, 15)));
-        assert!(!recurs_on(&weekly, day(2024, 3, 8)));
-        let monthly = e(Recurrence::MonthlyByWeekday {
-            position: 4,
-            weekday: 1,
-            period: 1,
-        });
-        assert!(
-            recurs_on(&monthly, day(2024, 4, 29)),
-            "last Monday of April"
-        );
-        assert!(!recurs_on(&monthly, day(2024, 4, 22)));
-        let yearly = e(Recurrence::YearlyByDate { month: 12, day: 25 });
-        assert!(recurs_on(&yearly, day(2024, 12, 25)));
-        let every = e(Recurrence::EveryNDays { period: 3 });
-        assert!(recurs_on(&every, day(2024, 3, 4)) && !recurs_on(&every, day(2024, 3, 5)));
-    }
-
-    #[test]
-    fn task_variances_use_the_default_calendar() {
-        let mut project = Project::default();
-        project.calendars.push(standard(1));
-        project.properties.default_calendar_uid = Some(1);
-        project.tasks.push(Task {
-            uid: 1,
-            start: Some(dt(6, 8)),
-            finish: Some(dt(6, 12)),
-            baselines: vec![Baseline {
-                number: 0,
-                start: Some(dt(4, 8)),
-                finish: Some(dt(6, 17)),
-                ..Baseline::default()
-            }],
-            ..Task::default()
-        });
-        task_variances(&mut project, TimeUnit::Days);
-        let t = &project.tasks[0];
-        assert_eq!(t.start_variance, Some(Duration::new(2.0, TimeUnit::Days)));
-        assert_eq!(t.finish_variance, Some(Duration::new(-0.5, TimeUnit::Days)));
     }
 }

@@ -1,8 +1,29 @@
 //! From raw blocks to the project model.
 //!
 //! MPP9, MPP12 and MPP14 share one block structure (`Props`, fixed and var
-//! data, field maps); [`Format`] carries what differs between them so the
-//! entity readers stay version-neutral. MPP8 has its own reader.
+//! data described by field maps); `mpp14::Ctx` carries what differs between
+//! them so the entity readers (`tasks`, `resources`, ...) stay version-neutral.
+//! MPP8 (Project 98) stores fixed-size records without field maps and has its
+//! own reader in `mpp8/`, filling the same model.
+//!
+//! How the versions differ (everything not listed is shared):
+//!
+//! | topic | MPP8 | MPP9 | MPP12 | MPP14 |
+//! |---|---|---|---|---|
+//! | storages | `   1`, `   2` | `Props9`, `   19` | `Props12`, `   112` | `Props14`, `   114` |
+//! | record layout | `FixFix` + `FixDeferFix` + ExtendedData | field maps, `FixedData` + `VarMeta9` | field maps, `Fixed2Data`, `VarMeta12` | as MPP12, layouts also change with the saving application (2010 vs 2013+) |
+//! | var-data key | fixed offsets | byte 6 of the map entry | field index | field index (assignment Flag/Cost keys remapped) |
+//! | obfuscated streams | - | project Props, most `FixedData`, task `FixedData` too | project Props, `FixedData` of resources, assignments, calendars, links | as MPP12 |
+//! | read password | - | refused when the decoded password is set | refused when flagged | refused when flagged and encrypted |
+//! | task start/finish/duration | record fields | fields 35/36/29 | fields 35/36/29 | 35/36/29 are the scheduled values; manual tasks use 1283/1284/1288 |
+//! | task row order | raw ID | raw ID | `Fixed2Data` ordering key | `Fixed2Data` ordering key |
+//! | blank rows | record flag | 8-byte items | 16-byte items | 16-byte items, i32 ids |
+//! | baselines 1-10 | - | enterprise data block | field map | field map (1299.. for start/finish/duration) |
+//! | flag bits | record bytes | meta bytes 8..13, u32@37 | as MPP9 | per-application tables |
+//! | calendars | 36-byte records, 40-byte days | var key 3, days at offset 4, 64-byte exceptions | var key 8, 60-byte days, recurring exceptions, work weeks | as MPP12; 2013+ swaps the record columns |
+//! | links | 36-byte records | lag units @14, lag @16 | as MPP9 | 2013+: lag @14, units @18 |
+//! | custom field definitions | - | positional aliases, value lists in project Props | `TBknd*/Props` definition blocks, `TBkndOutlCode` | as MPP12 with 2010 vs 2013+ offsets |
+//! | assignments | 204/238-byte records | 142-byte records | meta-driven records | 110-byte stride + `Fixed2Data` |
 
 mod assignments;
 mod blocks;
@@ -52,6 +73,9 @@ pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
         }
         FileFormat::Mpp8 => mpp8::read(&mut c, &compobj, opts)?,
     };
+    // Files store few of the variances Project shows; derive the rest here,
+    // the same way for every format.
+    crate::worktime::fill_variances(&mut project);
     project.properties.file_format = Some(format);
     project.properties.application = Some(compobj.application_name.clone());
     project.properties.application_version = compobj.application_version();

@@ -105,22 +105,8 @@ fn write_assignment<W: Write>(
         "Finish",
         a.finish.or_else(|| task.and_then(|t| t.finish)).map(date),
     )?;
-    // Variances on the resource's calendar (work resources honouring it),
-    // else the task's, else the project's.
-    let resource_cal = resource
-        .filter(|r| r.resource_type == ResourceType::Work)
-        .filter(|_| !task.is_some_and(|t| t.ignore_resource_calendar))
-        .and_then(|r| r.calendar_uid);
-    let cal = resource_cal
-        .or_else(|| task.and_then(|t| t.calendar_uid))
-        .unwrap_or(ctx.default_calendar);
-    let start = a.start.or_else(|| task.and_then(|t| t.start));
-    let finish = a.finish.or_else(|| task.and_then(|t| t.finish));
-    let fv = a.finish_variance.or_else(|| {
-        ctx.work
-            .variance(cal, b0.and_then(|b| b.finish), finish, ctx.default_units)
-    });
-    x.opt("FinishVariance", tenths_opt(fv.as_ref()))?;
+    // Variances: derived by the reader (`mpp_core::worktime::fill_variances`).
+    x.opt("FinishVariance", tenths_opt(a.finish_variance.as_ref()))?;
     if let Some(h) = &a.hyperlink {
         x.opt("Hyperlink", h.text.as_ref())?;
         x.opt("HyperlinkAddress", h.address.as_ref())?;
@@ -155,11 +141,7 @@ fn write_assignment<W: Write>(
     )?;
     x.opt("Stop", a.stop.map(date))?;
     x.opt("Resume", a.resume.map(date))?;
-    let sv_time = a.start_variance.or_else(|| {
-        ctx.work
-            .variance(cal, b0.and_then(|b| b.start), start, ctx.default_units)
-    });
-    x.opt("StartVariance", tenths_opt(sv_time.as_ref()))?;
+    x.opt("StartVariance", tenths_opt(a.start_variance.as_ref()))?;
     let sv = a.bcwp.zip(a.bcws).map(|(p, s)| p - s);
     x.opt("SV", money_opt(sv))?;
     x.elem("Units", &units(a.units))?;

@@ -9,7 +9,6 @@ mod custom;
 mod project;
 mod resources;
 mod tasks;
-mod worktime;
 mod xml;
 
 pub use xml::Xml;
@@ -34,10 +33,6 @@ pub(crate) struct Ctx<'a> {
     /// The project's default duration units (`DurationFormat`).
     pub default_units: TimeUnit,
     pub opts: &'a WriteOptions,
-    /// Working time on the project's calendars, for variances.
-    pub work: worktime::WorkTime<'a>,
-    /// The project's default calendar.
-    pub default_calendar: i32,
 }
 
 impl<'a> Ctx<'a> {
@@ -50,8 +45,6 @@ impl<'a> Ctx<'a> {
                 .default_duration_units
                 .unwrap_or(TimeUnit::Days),
             opts,
-            work: worktime::WorkTime::new(p),
-            default_calendar: project::default_calendar_uid(p),
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 
+use mpp_core::worktime::default_calendar_uid;
 use mpp_core::{Project, TimeOfDay};
 
 use super::{Ctx, Xml};
@@ -131,23 +132,6 @@ fn title(p: &Project) -> String {
         .and_then(|t| t.name.clone())
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| "Project1".to_string())
-}
-
-/// The default calendar: by UID when known, else by name; 1 when neither.
-pub fn default_calendar_uid(p: &Project) -> i32 {
-    let pr = &p.properties;
-    if let Some(uid) = pr.default_calendar_uid {
-        return uid;
-    }
-    pr.default_calendar_name
-        .as_deref()
-        .and_then(|name| {
-            p.calendars
-                .iter()
-                .find(|c| c.is_base() && c.name.as_deref() == Some(name))
-                .or_else(|| p.calendars.iter().find(|c| c.name.as_deref() == Some(name)))
-        })
-        .map_or(1, |c| c.uid)
 }
 
 /// Work-units code as MSPDI `WorkFormat` wants it (hours when unknown).

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 use std::io::{self, Write};
 
-use mpp_core::{DateTime, Duration, Relation, Task, TimeFactors, TimeUnit};
+use mpp_core::{Duration, Relation, Task, TimeFactors, TimeUnit};
 
 use super::{baseline, custom, strip_control, Ctx, Xml};
 use crate::format::{
@@ -102,19 +102,9 @@ fn write_task<W: Write>(
     x.opt("LateStart", t.late_start.map(date))?;
     x.opt("LateFinish", t.late_finish.map(date))?;
     let b0 = baseline(&t.baselines, 0);
-    // Variances: working time from the baseline date on the task's calendar.
-    let cal = t.calendar_uid.unwrap_or(ctx.default_calendar);
-    let variance = |base: Option<DateTime>, current: Option<DateTime>| {
-        ctx.work.variance(cal, base, current, ctx.default_units)
-    };
-    let sv = t
-        .start_variance
-        .or_else(|| variance(b0.and_then(|b| b.start), t.start));
-    let fv = t
-        .finish_variance
-        .or_else(|| variance(b0.and_then(|b| b.finish), t.finish));
-    x.opt("StartVariance", tenths_opt(sv.as_ref()))?;
-    x.opt("FinishVariance", tenths_opt(fv.as_ref()))?;
+    // Variances: derived by the reader (`mpp_core::worktime::fill_variances`).
+    x.opt("StartVariance", tenths_opt(t.start_variance.as_ref()))?;
+    x.opt("FinishVariance", tenths_opt(t.finish_variance.as_ref()))?;
     let wv = t.work_variance.or_else(|| {
         // MPP files always carry a (possibly zero) baseline work, so the
         // variance is work minus that.
