@@ -10,9 +10,22 @@ pub struct VarData {
     /// (uid, key, offset of the size prefix in `data`), sorted by (uid, key)
     /// with one entry per pair: a binary search is cheaper than nested maps.
     index: Vec<(i32, u16, usize)>,
-    /// The index range of the uid looked up last: decoders read many keys of
-    /// one record in a row, so the uid search is mostly skipped.
-    last: std::cell::Cell<(i32, usize, usize)>,
+    /// The uid looked up last, its index range and a 256-bit summary of its
+    /// keys (bit `key % 256`): decoders probe many keys of one record in a
+    /// row, most of them absent, so most probes end at one bit test.
+    last: std::cell::Cell<LastUid>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct LastUid {
+    uid: i32,
+    start: usize,
+    end: usize,
+    keys: [u64; 4],
+}
+
+fn key_bit(key: u16) -> (usize, u64) {
+    (usize::from((key >> 6) & 3), 1u64 << (key & 63))
 }
 
 /// Which `VarMeta` layout a format uses.
@@ -76,25 +89,49 @@ impl VarData {
         VarData {
             data,
             index,
-            last: std::cell::Cell::new((0, 0, 0)),
+            last: std::cell::Cell::new(LastUid::default()),
         }
     }
 
-    /// The index entries of one uid.
-    fn entries(&self, uid: i32) -> &[(i32, u16, usize)] {
-        let (last, start, end) = self.last.get();
-        if last == uid && start < end {
-            return self.index.get(start..end).unwrap_or_default();
+    /// The index range of one uid and the summary of its keys.
+    fn lookup(&self, uid: i32) -> LastUid {
+        let last = self.last.get();
+        if last.uid == uid && last.start < last.end {
+            return last;
         }
         let start = self.index.partition_point(|e| e.0 < uid);
         let rest = self.index.get(start..).unwrap_or_default();
         let len = rest.partition_point(|e| e.0 == uid);
-        self.last.set((uid, start, start + len));
-        rest.get(..len).unwrap_or_default()
+        let mut keys = [0u64; 4];
+        for e in rest.get(..len).unwrap_or_default() {
+            let (word, bit) = key_bit(e.1);
+            if let Some(w) = keys.get_mut(word) {
+                *w |= bit;
+            }
+        }
+        let found = LastUid {
+            uid,
+            start,
+            end: start + len,
+            keys,
+        };
+        self.last.set(found);
+        found
+    }
+
+    /// The index entries of one uid.
+    fn entries(&self, uid: i32) -> &[(i32, u16, usize)] {
+        let l = self.lookup(uid);
+        self.index.get(l.start..l.end).unwrap_or_default()
     }
 
     fn find(&self, uid: i32, key: u16) -> Option<usize> {
-        let entries = self.entries(uid);
+        let l = self.lookup(uid);
+        let (word, bit) = key_bit(key);
+        if l.keys.get(word).is_none_or(|w| w & bit == 0) {
+            return None;
+        }
+        let entries = self.index.get(l.start..l.end).unwrap_or_default();
         let i = entries.binary_search_by_key(&key, |e| e.1).ok()?;
         entries.get(i).map(|e| e.2)
     }
