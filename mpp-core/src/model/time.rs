@@ -147,6 +147,29 @@ impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.date_part();
         let t = self.time_of_day();
+        // The common case (years 0..=9999) by hand: dates are written for
+        // nearly every element, and the formatting machinery dominates.
+        if let (Ok(y), Ok(t)) = (u32::try_from(y), u32::try_from(t)) {
+            if y <= 9999 {
+                let mut b = *b"0000-00-00T00:00:00";
+                let mut put = |at: usize, v: u32, width: usize| {
+                    let mut v = v;
+                    for i in (0..width).rev() {
+                        if let Some(slot) = b.get_mut(at + i) {
+                            *slot = b'0' + (v % 10) as u8;
+                        }
+                        v /= 10;
+                    }
+                };
+                put(0, y, 4);
+                put(5, m, 2);
+                put(8, d, 2);
+                put(11, t / 3600, 2);
+                put(14, (t / 60) % 60, 2);
+                put(17, t % 60, 2);
+                return f.write_str(std::str::from_utf8(&b).unwrap_or_default());
+            }
+        }
         write!(
             f,
             "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",
@@ -384,6 +407,11 @@ mod tests {
             Some(d)
         );
         assert_eq!(d.weekday(), 4); // Thursday
+                                    // Zero padding of the hand-written path, and years outside it.
+        let early = DateTime::new(987, 1, 2, 3, 4, 5).unwrap();
+        assert_eq!(early.to_string(), "0987-01-02T03:04:05");
+        let late = DateTime::new(12345, 12, 31, 23, 59, 59).unwrap();
+        assert_eq!(late.to_string(), "12345-12-31T23:59:59");
         assert_eq!(DateTime::new(2023, 2, 29, 0, 0, 0), None);
         assert_eq!(
             DateTime::from_filetime(116_444_736_000_000_000)

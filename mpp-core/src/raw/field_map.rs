@@ -26,10 +26,20 @@ pub enum Location {
 /// The field map of one entity class.
 #[derive(Debug, Clone, Default)]
 pub struct FieldMap {
-    fields: HashMap<u32, Location>,
+    /// Fields of the map's main class (`dense_class`, the class of its first
+    /// entry), indexed by field index: record decoders probe hundreds of
+    /// fields per record, and an array slot is much cheaper than hashing.
+    dense: Vec<Option<Location>>,
+    dense_class: u32,
+    /// Any other field (another class, or an index past `DENSE_LIMIT`).
+    others: HashMap<u32, Location>,
     /// Largest `offset + size` in each fixed block: the real record sizes.
     block_size: [usize; 2],
 }
+
+/// Field indexes below this are kept in the dense table (Project's indexes
+/// stay well under it; larger ones still resolve through the hash map).
+const DENSE_LIMIT: u32 = 4096;
 
 /// How var-data keys are derived from map entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +59,9 @@ impl FieldMap {
         substitute: impl Fn(u32) -> Option<u16>,
     ) -> FieldMap {
         let mut map = FieldMap::default();
+        if let Some(first) = u32_at(data, 12) {
+            map.dense_class = first & 0xFFFF_0000;
+        }
         let mut block = 0usize;
         let mut last_offset: Option<usize> = None;
         for entry in data.chunks_exact(28) {
@@ -90,17 +103,37 @@ impl FieldMap {
                 }
                 Location::Var { key }
             };
-            map.fields.entry(field).or_insert(loc);
+            map.insert(field, loc);
         }
         map
     }
 
+    /// Adds a field unless it is already mapped (the first entry wins).
+    fn insert(&mut self, field: u32, loc: Location) {
+        let index = field & 0xFFFF;
+        if field & 0xFFFF_0000 == self.dense_class && index < DENSE_LIMIT {
+            let i = index as usize;
+            if self.dense.len() <= i {
+                self.dense.resize(i.saturating_add(1), None);
+            }
+            if let Some(slot @ None) = self.dense.get_mut(i) {
+                *slot = Some(loc);
+            }
+        } else {
+            self.others.entry(field).or_insert(loc);
+        }
+    }
+
     pub fn get(&self, field: u32) -> Option<Location> {
-        self.fields.get(&field).copied()
+        let index = field & 0xFFFF;
+        if field & 0xFFFF_0000 == self.dense_class && index < DENSE_LIMIT {
+            return self.dense.get(index as usize).copied().flatten();
+        }
+        self.others.get(&field).copied()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fields.is_empty()
+        self.others.is_empty() && self.dense.iter().all(Option::is_none)
     }
 
     /// The record size of fixed block 0 or 1 implied by the map.
@@ -110,7 +143,12 @@ impl FieldMap {
 
     /// All mapped field ids.
     pub fn field_ids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.fields.keys().copied()
+        let class = self.dense_class;
+        (0u32..)
+            .zip(&self.dense)
+            .filter(|(_, loc)| loc.is_some())
+            .map(move |(i, _)| class | i)
+            .chain(self.others.keys().copied())
     }
 }
 
@@ -159,6 +197,24 @@ pub(crate) mod tests {
         assert_eq!(m.get(0x0B40_000E), Some(Location::Var { key: 14 }));
         assert_eq!(m.get(0x0B40_0048), Some(Location::MetaBit));
         assert_eq!((m.block_size(0), m.block_size(1)), (8, 16));
+        // Another class and a repeated field (the first entry wins).
+        let more: Vec<u8> = [
+            data.clone(),
+            entry(0x0C40_0001, 8, 0, 3, 4).to_vec(),
+            entry(0x0B40_0017, 0xFFFF, 3, 8, 0).to_vec(),
+        ]
+        .concat();
+        let m2 = FieldMap::parse(&more, VarKeyRule::FieldIndex, |_| None);
+        assert_eq!(
+            m2.get(0x0C40_0001),
+            Some(Location::Fixed {
+                block: 1,
+                offset: 8,
+                size: 4
+            })
+        );
+        assert_eq!(m2.get(0x0B40_0017), m.get(0x0B40_0017));
+        assert_eq!(m2.field_ids().count(), 6);
         let m9 = FieldMap::parse(&data, VarKeyRule::EntryByte, |_| None);
         assert_eq!(m9.get(0x0B40_000E), Some(Location::Var { key: 11 }));
     }

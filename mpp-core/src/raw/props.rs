@@ -10,7 +10,9 @@ use crate::model::{DateTime, Guid};
 /// Decoded `Props` stream: 32-bit keys to raw values.
 #[derive(Debug, Default, Clone)]
 pub struct Props {
-    items: HashMap<u32, Vec<u8>>,
+    /// The stream, copied once; values are ranges of it (no copy per item).
+    data: Vec<u8>,
+    items: HashMap<u32, (usize, usize)>,
 }
 
 impl Props {
@@ -30,16 +32,19 @@ impl Props {
                 break;
             };
             let start = off.saturating_add(12);
-            let Some(value) = size.checked_add(start).and_then(|end| data.get(start..end)) else {
+            let Some(end) = size.checked_add(start).filter(|&end| end <= data.len()) else {
                 break;
             };
             if size == 0 {
                 break;
             }
-            items.insert(key, value.to_vec());
+            items.insert(key, (start, end));
             off = start.saturating_add(size).saturating_add(size & 1);
         }
-        Props { items }
+        Props {
+            data: data.to_vec(),
+            items,
+        }
     }
 
     /// Parses the Project 98 layout (`Props8`), whose item header carries a
@@ -74,13 +79,16 @@ impl Props {
                 break;
             }
             let start = off.saturating_add(12);
-            let Some(value) = size.checked_add(start).and_then(|end| data.get(start..end)) else {
+            let Some(end) = size.checked_add(start).filter(|&end| end <= data.len()) else {
                 break;
             };
-            items.insert(key, value.to_vec());
+            items.insert(key, (start, end));
             off = start.saturating_add(size).saturating_add(size & 1);
         }
-        Props { items }
+        Props {
+            data: data.to_vec(),
+            items,
+        }
     }
 
     /// Parses a props *block* (MPP9 enterprise data): `u32 size, u32 count`,
@@ -110,15 +118,19 @@ impl Props {
                 .get(i.saturating_add(1))
                 .map_or(end, |&(o, _)| o)
                 .min(end);
-            if let Some(v) = data.get(start..stop) {
-                items.insert(key, v.to_vec());
+            if data.get(start..stop).is_some() {
+                items.insert(key, (start, stop));
             }
         }
-        Props { items }
+        Props {
+            data: data.to_vec(),
+            items,
+        }
     }
 
     pub fn get(&self, key: u32) -> Option<&[u8]> {
-        self.items.get(&key).map(Vec::as_slice)
+        let &(start, end) = self.items.get(&key)?;
+        self.data.get(start..end)
     }
 
     pub fn contains(&self, key: u32) -> bool {

@@ -2,8 +2,6 @@
 // Sizes and offsets here come from the file: overflow must be checked.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
-use std::collections::BTreeMap;
-
 use crate::bytes::{f64_at, i16_at, i32_at, slice, u16_at, u32_at, u8_at, utf16_at};
 use crate::model::DateTime;
 
@@ -11,8 +9,25 @@ use crate::model::DateTime;
 #[derive(Debug, Default, Clone)]
 pub struct VarData {
     data: Vec<u8>,
-    /// uid -> (key -> offset of the size prefix in `data`).
-    index: BTreeMap<i32, BTreeMap<u16, usize>>,
+    /// (uid, key, offset of the size prefix in `data`), sorted by (uid, key)
+    /// with one entry per pair: a binary search is cheaper than nested maps.
+    index: Vec<(i32, u16, usize)>,
+    /// The uid looked up last, its index range and a 256-bit summary of its
+    /// keys (bit `key % 256`): decoders probe many keys of one record in a
+    /// row, most of them absent, so most probes end at one bit test.
+    last: std::cell::Cell<LastUid>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct LastUid {
+    uid: i32,
+    start: usize,
+    end: usize,
+    keys: [u64; 4],
+}
+
+fn key_bit(key: u16) -> (usize, u64) {
+    (usize::from((key >> 6) & 3), 1u64 << (key & 63))
 }
 
 /// Which `VarMeta` layout a format uses.
@@ -27,7 +42,7 @@ pub enum VarMetaKind {
 impl VarData {
     pub fn parse(meta: &[u8], data: Vec<u8>, kind: VarMetaKind) -> VarData {
         let magic = u32_at(meta, 0);
-        let mut index: BTreeMap<i32, BTreeMap<u16, usize>> = BTreeMap::new();
+        let mut index: Vec<(i32, u16, usize)> = Vec::new();
         if magic == Some(0xFADF_ADBA) || (kind == VarMetaKind::V12 && magic == Some(0)) {
             let count = u32_at(meta, 8)
                 .and_then(|c| usize::try_from(c).ok())
@@ -67,36 +82,90 @@ impl VarData {
                     continue;
                 };
                 if offset < data.len() {
-                    index.entry(uid).or_default().insert(key, offset);
+                    index.push((uid, key, offset));
                 }
             }
         }
-        VarData { data, index }
+        // A repeated (uid, key) keeps its last entry: sort stably, then keep
+        // the last of each run.
+        index.sort_by_key(|&(uid, key, _)| (uid, key));
+        index.reverse();
+        index.dedup_by_key(|&mut (uid, key, _)| (uid, key));
+        index.reverse();
+        VarData {
+            data,
+            index,
+            last: std::cell::Cell::new(LastUid::default()),
+        }
+    }
+
+    /// The index range of one uid and the summary of its keys.
+    fn lookup(&self, uid: i32) -> LastUid {
+        let last = self.last.get();
+        if last.uid == uid && last.start < last.end {
+            return last;
+        }
+        let start = self.index.partition_point(|e| e.0 < uid);
+        let rest = self.index.get(start..).unwrap_or_default();
+        let len = rest.partition_point(|e| e.0 == uid);
+        let mut keys = [0u64; 4];
+        for e in rest.get(..len).unwrap_or_default() {
+            let (word, bit) = key_bit(e.1);
+            if let Some(w) = keys.get_mut(word) {
+                *w |= bit;
+            }
+        }
+        let found = LastUid {
+            uid,
+            start,
+            end: start.saturating_add(len),
+            keys,
+        };
+        self.last.set(found);
+        found
+    }
+
+    /// The index entries of one uid.
+    fn entries(&self, uid: i32) -> &[(i32, u16, usize)] {
+        let l = self.lookup(uid);
+        self.index.get(l.start..l.end).unwrap_or_default()
+    }
+
+    fn find(&self, uid: i32, key: u16) -> Option<usize> {
+        let l = self.lookup(uid);
+        let (word, bit) = key_bit(key);
+        if l.keys.get(word).is_none_or(|w| w & bit == 0) {
+            return None;
+        }
+        let entries = self.index.get(l.start..l.end).unwrap_or_default();
+        let i = entries.binary_search_by_key(&key, |e| e.1).ok()?;
+        entries.get(i).map(|e| e.2)
     }
 
     /// Unique ids that have any variable data, ascending.
     pub fn uids(&self) -> impl Iterator<Item = i32> + '_ {
-        self.index.keys().copied()
+        let mut last = None;
+        self.index
+            .iter()
+            .map(|e| e.0)
+            .filter(move |&uid| last.replace(uid) != Some(uid))
     }
 
     pub fn contains(&self, uid: i32) -> bool {
-        self.index.contains_key(&uid)
+        !self.entries(uid).is_empty()
     }
 
     pub fn has(&self, uid: i32, key: u16) -> bool {
-        self.index.get(&uid).is_some_and(|m| m.contains_key(&key))
+        self.find(uid, key).is_some()
     }
 
     pub fn keys(&self, uid: i32) -> impl Iterator<Item = u16> + '_ {
-        self.index
-            .get(&uid)
-            .into_iter()
-            .flat_map(|m| m.keys().copied())
+        self.entries(uid).iter().map(|e| e.1)
     }
 
     /// The value bytes of (uid, key): after the u32 size prefix, bounded by the stream.
     pub fn get(&self, uid: i32, key: u16) -> Option<&[u8]> {
-        let off = *self.index.get(&uid)?.get(&key)?;
+        let off = self.find(uid, key)?;
         let size = usize::try_from(u32_at(&self.data, off)?).ok()?;
         slice(&self.data, off.checked_add(4)?, size)
     }

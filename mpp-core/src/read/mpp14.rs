@@ -56,13 +56,19 @@ impl Ctx {
                 return None;
             }
             // MPP14 keeps assignment Flag1..20 and Cost1..10 under keys of their own.
-            let (fam, n) = fields::custom_field(field)?;
-            let n = u16::try_from(n).ok()?;
-            match fam.kind {
-                fields::CustomKind::Flag => Some(16393 + n),
-                fields::CustomKind::Cost => Some(16413 + n),
-                _ => None,
-            }
+            // (Only those two families are searched: this runs for every var field.)
+            let index = field & 0xFFFF;
+            fields::custom_families(fields::ASSIGNMENT)
+                .iter()
+                .filter(|f| matches!(f.kind, fields::CustomKind::Flag | fields::CustomKind::Cost))
+                .find_map(|fam| {
+                    let n =
+                        u16::try_from(fam.indexes.iter().position(|&i| i == index)? + 1).ok()?;
+                    match fam.kind {
+                        fields::CustomKind::Flag => Some(16393 + n),
+                        _ => Some(16413 + n),
+                    }
+                })
         })
     }
 }

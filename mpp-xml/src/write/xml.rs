@@ -5,13 +5,19 @@ use std::io::{self, BufWriter, Write};
 pub struct Xml<W: Write> {
     out: BufWriter<W>,
     depth: usize,
+    /// Reused for values formatted by `opt`, so no element allocates.
+    scratch: String,
 }
+
+/// Indentation for up to 16 levels (deeper levels write it in pieces).
+const SPACES: &[u8; 64] = b"                                                                ";
 
 impl<W: Write> Xml<W> {
     pub fn new(out: W) -> Self {
         Xml {
             out: BufWriter::with_capacity(64 * 1024, out),
             depth: 0,
+            scratch: String::new(),
         }
     }
 
@@ -20,52 +26,66 @@ impl<W: Write> Xml<W> {
     }
 
     fn indent(&mut self) -> io::Result<()> {
-        for _ in 0..self.depth {
-            self.out.write_all(b"    ")?;
+        let mut n = self.depth * 4;
+        while n > 0 {
+            let k = n.min(SPACES.len());
+            self.out.write_all(SPACES.get(..k).unwrap_or_default())?;
+            n -= k;
         }
         Ok(())
     }
 
-    pub fn open(&mut self, name: &str) -> io::Result<()> {
+    /// `<name>` + newline, indented.
+    fn tag_line(&mut self, open: &[u8], name: &str, close: &[u8]) -> io::Result<()> {
         self.indent()?;
-        writeln!(self.out, "<{name}>")?;
+        self.out.write_all(open)?;
+        self.out.write_all(name.as_bytes())?;
+        self.out.write_all(close)
+    }
+
+    pub fn open(&mut self, name: &str) -> io::Result<()> {
+        self.tag_line(b"<", name, b">\n")?;
         self.depth += 1;
         Ok(())
     }
 
     pub fn open_ns(&mut self, name: &str, ns: &str) -> io::Result<()> {
-        self.indent()?;
-        writeln!(self.out, "<{name} xmlns=\"{ns}\">")?;
+        self.tag_line(b"<", name, b" xmlns=\"")?;
+        self.out.write_all(ns.as_bytes())?;
+        self.out.write_all(b"\">\n")?;
         self.depth += 1;
         Ok(())
     }
 
     pub fn close(&mut self, name: &str) -> io::Result<()> {
         self.depth = self.depth.saturating_sub(1);
-        self.indent()?;
-        writeln!(self.out, "</{name}>")
+        self.tag_line(b"</", name, b">\n")
     }
 
     /// `<name>text</name>`, text escaped.
     pub fn elem(&mut self, name: &str, text: &str) -> io::Result<()> {
-        self.indent()?;
-        write!(self.out, "<{name}>")?;
+        self.tag_line(b"<", name, b">")?;
         escape_into(&mut self.out, text)?;
-        writeln!(self.out, "</{name}>")
+        self.out.write_all(b"</")?;
+        self.out.write_all(name.as_bytes())?;
+        self.out.write_all(b">\n")
     }
 
     /// An element written only when the value is present.
     pub fn opt<T: std::fmt::Display>(&mut self, name: &str, v: Option<T>) -> io::Result<()> {
-        match v {
-            Some(v) => self.elem(name, &v.to_string()),
-            None => Ok(()),
-        }
+        let Some(v) = v else { return Ok(()) };
+        let mut text = std::mem::take(&mut self.scratch);
+        text.clear();
+        // Writing into a String cannot fail.
+        let _ = std::fmt::Write::write_fmt(&mut text, format_args!("{v}"));
+        let r = self.elem(name, &text);
+        self.scratch = text;
+        r
     }
 
     /// `<name/>`.
     pub fn empty(&mut self, name: &str) -> io::Result<()> {
-        self.indent()?;
-        writeln!(self.out, "<{name}/>")
+        self.tag_line(b"<", name, b"/>\n")
     }
 
     pub fn finish(mut self) -> io::Result<()> {
@@ -75,6 +95,13 @@ impl<W: Write> Xml<W> {
 
 /// Escapes markup characters and drops characters XML 1.0 cannot carry.
 fn escape_into(out: &mut impl Write, text: &str) -> io::Result<()> {
+    // Most values are plain ASCII with nothing to escape: one copy.
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7F).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"'))
+    {
+        return out.write_all(text.as_bytes());
+    }
     let mut buf = [0u8; 4];
     for ch in text.chars() {
         match ch {
