@@ -103,17 +103,7 @@ pub fn work_variance(hours: Option<f64>) -> Option<String> {
 
 /// A number with at most `decimals` decimals, no trailing zeros, no exponent.
 pub fn number(v: f64, decimals: usize) -> String {
-    let s = format!("{v:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
+    mpp_core::format_number(v, decimals)
 }
 
 /// Money: MSPDI carries hundredths of the currency unit.

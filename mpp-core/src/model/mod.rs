@@ -13,6 +13,23 @@ pub use time::{DateTime, Duration, TimeFactors, TimeOfDay, TimeUnit};
 
 use crate::container::FileFormat;
 
+/// A number as Project's XML prints it: at most `decimals` decimals, no
+/// trailing zeros, no exponent, and never `-0`. Value lists store their
+/// values in this form, and the MSPDI writer uses it for every number.
+pub fn format_number(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
+    if s == "-0" {
+        "0".into()
+    } else {
+        s
+    }
+}
+
 /// A Windows GUID in its 16-byte storage layout.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Guid(pub [u8; 16]);

@@ -1114,17 +1114,7 @@ fn item_text(v: &ItemValue, f: &TimeFactors) -> String {
 
 /// A number with at most two decimals and no trailing zeros (`#.##`).
 pub fn number2(v: f64) -> String {
-    let s = format!("{v:.2}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
-    } else {
-        s
-    };
-    if s == "-0" {
-        "0".into()
-    } else {
-        s
-    }
+    crate::model::format_number(v, 2)
 }
 
 /// MPP9 aliases: consecutive NUL-terminated strings whose position selects the field.
