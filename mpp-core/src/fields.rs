@@ -152,6 +152,8 @@ pub mod resource {
     pub const GUID: u32 = 728;
     pub const BUDGET: u32 = 752;
     pub const COST_CENTER: u32 = 801;
+    /// MPP9: a props block of further fields keyed by field id (enterprise fields, creation date).
+    pub const ENTERPRISE_DATA: u32 = 341;
 }
 
 /// Assignment field indexes (add [`ASSIGNMENT`]).

@@ -26,11 +26,9 @@ use crate::raw::var::VarData;
 
 use super::blocks::Fields;
 use super::custom::CustomData;
-use super::mpp14::Ctx;
+use super::mpp14::{Ctx, ASSIGNMENT_MAP};
 use super::resources::{bit, fixed_offset, push_flags};
 
-/// Project `Props` key suffix of the assignment field map.
-const ASSIGNMENT_MAP: u32 = 0x17;
 /// The resource uid Project stores for work assigned to no resource.
 const NULL_RESOURCE: i32 = -65535;
 

@@ -37,11 +37,6 @@ const FIELD_ATTRIBUTES_KEY: u32 = 0x0240_1390;
 const TASK_ALIASES_KEY: u32 = 0x0010_0001;
 const RESOURCE_ALIASES_KEY: u32 = 0x0010_0002;
 
-/// MPP9 "Enterprise Data" fields of tasks and resources: a block of values
-/// keyed by field id.
-const MPP9_TASK_ENTERPRISE_DATA: u32 = 481;
-const MPP9_RESOURCE_ENTERPRISE_DATA: u32 = 341;
-
 /// Var key of a value-list item's value / description in `TBkndOutlCode`.
 const ITEM_VALUE: u16 = 22;
 const ITEM_DESCRIPTION: u16 = 8;
@@ -506,8 +501,8 @@ impl CustomData {
         }
         if self.format == Some(FileFormat::Mpp9) {
             let index = match f.class {
-                fields::TASK => Some(MPP9_TASK_ENTERPRISE_DATA),
-                fields::RESOURCE => Some(MPP9_RESOURCE_ENTERPRISE_DATA),
+                fields::TASK => Some(fields::task::ENTERPRISE_DATA),
+                fields::RESOURCE => Some(fields::resource::ENTERPRISE_DATA),
                 _ => None,
             };
             if let Some(raw) = index.and_then(|i| f.raw(i)) {
@@ -1352,18 +1347,7 @@ mod tests {
     }
 
     fn ctx(format: FileFormat) -> Ctx {
-        Ctx {
-            format,
-            app_version: 16,
-            dir: "   114",
-            props: Props::default(),
-            mask: 0,
-            var_kind: VarMetaKind::V12,
-            key_rule: VarKeyRule::FieldIndex,
-            default_units: TimeUnit::Days,
-            as_of: DateTime::from_mpp(15_000, 0),
-            max_entities: usize::MAX,
-        }
+        crate::read::resources::tests::ctx(format, 16)
     }
 
     /// A task field map with the given var-data fields (key = index).

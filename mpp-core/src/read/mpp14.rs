@@ -74,6 +74,8 @@ impl Ctx {
 }
 
 pub const TASK_MAP: u32 = 0x14;
+pub const RESOURCE_MAP: u32 = 0x15;
+pub const ASSIGNMENT_MAP: u32 = 0x17;
 
 pub fn read(
     c: &mut Container<'_>,

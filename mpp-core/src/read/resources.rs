@@ -25,10 +25,7 @@ use crate::raw::field_map::{FieldMap, Location};
 
 use super::blocks::{Block, BlockSpec, Fields};
 use super::custom::CustomData;
-use super::mpp14::Ctx;
-
-/// Project `Props` key suffix of the resource field map.
-const RESOURCE_MAP: u32 = 0x15;
+use super::mpp14::{Ctx, RESOURCE_MAP};
 
 /// Rate units code for "per hour" (MSPDI `StandardRateFormat`).
 const RATE_PER_HOUR: u16 = 2;
@@ -359,11 +356,10 @@ pub(crate) fn props_block(data: &[u8]) -> Vec<(u32, &[u8])> {
 /// MPP9 resources keep their creation date, generic flag, enterprise flags
 /// and enterprise custom fields in the enterprise data block.
 fn apply_mpp9_enterprise(f: &Fields<'_>, factors: &TimeFactors, r: &mut Resource) {
-    const ENTERPRISE_DATA: u32 = 341;
     const CREATED_KEY: u32 = RESOURCE | 323;
     const FLAG1_KEY: u32 = RESOURCE | 127;
     const GENERIC_KEY: u32 = RESOURCE | rf::GENERIC;
-    let Some(data) = f.raw(ENTERPRISE_DATA) else {
+    let Some(data) = f.raw(crate::fields::resource::ENTERPRISE_DATA) else {
         return;
     };
     for (key, v) in props_block(data) {
