@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Fuzzes every target for SECONDS each (default 300), one process at a time:
+# Fuzzes every target for SECONDS each (default 300) or until it reaches
+# FUZZ_RUNS executions (default 10 million, the issue's bar), whichever comes
+# first, one process at a time:
 #   bash fuzz/run.sh [SECONDS] [TARGET...]
 # Seeds come from ../shared/corpus beside the repository (whole small files
 # for read_mpp, streams and blobs cut from them for the decoder targets);
@@ -9,6 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 secs="${1:-300}"
+runs="${FUZZ_RUNS:-10000000}"
 shift || true
 root="$(cd .. && pwd)"
 corpus_src="${MPP_CORPUS:-$root/../shared/corpus/mpp}"
@@ -43,11 +46,13 @@ for t in "${targets[@]}"; do
   set +e
   # The binary directly: the build above is not redone per target.
   "$bin_dir/$t" "corpus/$t" "${seed_dir[@]}" -artifact_prefix="artifacts/$t/" \
-    -max_total_time="$secs" -rss_limit_mb="$rss" -malloc_limit_mb=256 -timeout=1 \
+    -max_total_time="$secs" -runs="$runs" -rss_limit_mb="$rss" -malloc_limit_mb=256 -timeout=1 \
     -print_final_stats=1 >"$log" 2>&1
   rc=$?
   set -e
   execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
-  echo "$t: exit $rc, ${execs:-?} executions in ${secs}s"
+  took=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | grep -o 'in [0-9]*' | grep -o '[0-9]*' | tail -1)
+  peak=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+  echo "$t: exit $rc, ${execs:-?} executions in ${took:-$secs} s, peak RSS ${peak:-?} MB"
   [ $rc -eq 0 ] || grep -E '^==[0-9]+==|panicked|SUMMARY|Test unit written' "$log" | head -5
 done
