@@ -3,7 +3,7 @@
 // Sizes and offsets here come from the file: overflow must be checked.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, ErrorKind, Read};
 
 use crate::bytes::{slice, u32_at};
 use crate::error::{Error, Result};
@@ -124,21 +124,23 @@ impl<'a> Container<'a> {
 
     /// The declared length of a stream (0 when it does not exist), without reading it.
     pub fn stream_len(&self, path: &str) -> u64 {
-        if !self.cfb.is_stream(path) {
-            return 0;
-        }
-        self.cfb.entry(path).map_or(0, |e| e.len())
+        self.cfb
+            .entry(path)
+            .map_or(0, |e| if e.is_stream() { e.len() } else { 0 })
     }
 
     /// Reads a whole stream; `None` when it does not exist.
     pub fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
-        if !self.cfb.is_stream(path) {
-            return Ok(None);
-        }
-        let mut s = self
-            .cfb
-            .open_stream(path)
-            .map_err(|e| Error::corrupt(path, e.to_string()))?;
+        // One directory lookup: cfb's path search upper-cases every name it
+        // compares, so a separate existence check would double that cost.
+        let mut s = match self.cfb.open_stream(path) {
+            Ok(s) => s,
+            // Absent, or a storage where a stream was expected.
+            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::InvalidInput) => {
+                return Ok(None);
+            }
+            Err(e) => return Err(Error::corrupt(path, e.to_string())),
+        };
         let len = s.len();
         if len > self.max_stream {
             return Err(Error::TooLarge {

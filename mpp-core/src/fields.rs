@@ -216,6 +216,7 @@ pub enum CustomKind {
 
 /// A family of numbered custom fields: `indexes[n-1]` is field `name{n}`;
 /// `units[n-1]` (durations) the index holding its units.
+#[derive(Debug)]
 pub struct CustomFamily {
     pub name: &'static str,
     pub kind: CustomKind,

@@ -8,6 +8,7 @@
 //! keep their text in `TBkndOutlCode` or in the value list, with the parent
 //! values joined in front by `.`.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, HashMap};
 
 use crate::bytes::{f64_at, guid_at, i32_at, slice, u16_at, u32_at, utf16_at};
@@ -86,6 +87,50 @@ pub struct CustomData {
     factors: TimeFactors,
     default_units: TimeUnit,
     format: Option<FileFormat>,
+    /// Per class (task, resource, assignment): which custom fields to probe,
+    /// built on the first record from that class's field map.
+    plans: [OnceCell<Plan>; 3],
+}
+
+/// One custom field to decode: its family, position in the family, index.
+#[derive(Debug, Clone, Copy)]
+struct Probe {
+    fam: &'static fields::CustomFamily,
+    pos: usize,
+    index: u32,
+}
+
+/// The custom fields a file maps for one class. A record has a few var items
+/// out of hundreds of custom fields, so var-located fields are matched against
+/// the record's keys instead of being looked up one by one.
+#[derive(Debug, Default)]
+struct Plan {
+    /// Fixed-located fields, and outline codes (decoded from another field).
+    always: Vec<Probe>,
+    /// Var-located fields by key, ascending: absent keys decode to nothing.
+    by_key: Vec<(u16, Probe)>,
+}
+
+impl Plan {
+    fn new(f: &Fields<'_>) -> Plan {
+        let mut plan = Plan::default();
+        let families = fields::custom_families(f.class)
+            .iter()
+            .chain(fields::enterprise_families(f.class));
+        for fam in families.filter(|fam| fam.kind != CustomKind::Flag) {
+            for (pos, &index) in fam.indexes.iter().enumerate() {
+                let probe = Probe { fam, pos, index };
+                match f.map.get(f.class | index) {
+                    _ if fam.kind == CustomKind::OutlineCode => plan.always.push(probe),
+                    Some(Location::Fixed { .. }) => plan.always.push(probe),
+                    Some(Location::Var { key }) => plan.by_key.push((key, probe)),
+                    Some(Location::MetaBit) | None => {}
+                }
+            }
+        }
+        plan.by_key.sort_by_key(|&(key, _)| key);
+        plan
+    }
 }
 
 impl Default for CustomData {
@@ -99,6 +144,7 @@ impl Default for CustomData {
             factors: TimeFactors::default(),
             default_units: TimeUnit::Days,
             format: None,
+            plans: Default::default(),
         }
     }
 }
@@ -479,24 +525,28 @@ impl CustomData {
     /// The custom values (every family but flags, which live in meta bits) of one record.
     pub fn values(&self, _ctx: &Ctx, f: &Fields<'_>) -> Vec<CustomValue> {
         let mut out = Vec::new();
-        let families = fields::custom_families(f.class)
-            .iter()
-            .chain(fields::enterprise_families(f.class));
-        for fam in families {
-            if fam.kind == CustomKind::Flag {
-                continue;
+        let slot = match f.class {
+            fields::TASK => self.plans.first(),
+            fields::RESOURCE => self.plans.get(1),
+            fields::ASSIGNMENT => self.plans.get(2),
+            _ => None,
+        };
+        if let Some(plan) = slot.map(|s| s.get_or_init(|| Plan::new(f))) {
+            for probe in &plan.always {
+                self.probe(f, probe, &mut out);
             }
-            for (i, &index) in fam.indexes.iter().enumerate() {
-                let value = match fam.kind {
-                    CustomKind::OutlineCode => self.outline_code(f, index + 1),
-                    CustomKind::Duration => {
-                        let units = self.duration_units(f, fam.units.get(i).copied());
-                        f.raw(index).and_then(|raw| self.duration(raw, units))
+            // Both sides ascend by key: one merge pass.
+            let mut probes = plan.by_key.as_slice();
+            for key in f.var.keys(f.uid) {
+                while let Some(((k, _), rest)) = probes.split_first() {
+                    if *k >= key {
+                        break;
                     }
-                    CustomKind::Cost => f.cost(index).map(|v| (FieldValue::Cost(v), None)),
-                    kind => f.raw(index).and_then(|raw| self.plain(raw, kind)),
-                };
-                push_value(&mut out, f.class | index, value);
+                    probes = rest;
+                }
+                for (_, probe) in probes.iter().take_while(|(k, _)| *k == key) {
+                    self.probe(f, probe, &mut out);
+                }
             }
         }
         if self.format == Some(FileFormat::Mpp9) {
@@ -531,6 +581,20 @@ impl CustomData {
             push_value(&mut out, field, value);
         }
         out
+    }
+
+    /// Decodes one custom field of a record into `out` when it holds a value.
+    fn probe(&self, f: &Fields<'_>, p: &Probe, out: &mut Vec<CustomValue>) {
+        let value = match p.fam.kind {
+            CustomKind::OutlineCode => self.outline_code(f, p.index + 1),
+            CustomKind::Duration => {
+                let units = self.duration_units(f, p.fam.units.get(p.pos).copied());
+                f.raw(p.index).and_then(|raw| self.duration(raw, units))
+            }
+            CustomKind::Cost => f.cost(p.index).map(|v| (FieldValue::Cost(v), None)),
+            kind => f.raw(p.index).and_then(|raw| self.plain(raw, kind)),
+        };
+        push_value(out, f.class | p.index, value);
     }
 
     /// A custom value of MPP9's enterprise data block, typed by its field.
