@@ -29,7 +29,7 @@ struct Seeds {
 
 impl Seeds {
     fn add(&mut self, target: &str, bytes: &[u8]) {
-        let max = if target == "read_mpp" {
+        let max = if target == "read_mpp" || target == "compound" {
             MAX_FILE as usize
         } else {
             MAX_SEED
@@ -112,6 +112,7 @@ fn seed_file(seeds: &mut Seeds, path: &Path) {
     let Ok(data) = fs::read(path) else { return };
     if data.len() as u64 <= MAX_FILE {
         seeds.add("read_mpp", &data);
+        seeds.add("compound", &data);
     }
     let Some(streams) = streams(&data) else {
         return;

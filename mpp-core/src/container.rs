@@ -3,9 +3,8 @@
 // Sizes and offsets here come from the file: overflow must be checked.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
-use std::io::{Cursor, ErrorKind, Read};
-
 use crate::bytes::{slice, u32_at};
+use crate::compound::Compound;
 use crate::error::{Error, Result};
 
 /// The format generations Microsoft Project has written since 1998.
@@ -95,7 +94,7 @@ impl CompObj {
 
 /// An opened compound file whose streams are read whole, under a size limit.
 pub struct Container<'a> {
-    cfb: cfb::CompoundFile<Cursor<&'a [u8]>>,
+    file: Compound<'a>,
     max_stream: u64,
     /// A stream cannot hold more than the whole file.
     file_len: u64,
@@ -109,39 +108,29 @@ impl<'a> Container<'a> {
                 "the file does not start with the OLE2 signature".into(),
             ));
         }
-        let cfb = cfb::CompoundFile::open(Cursor::new(data))
-            .map_err(|e| Error::NotCompoundFile(e.to_string()))?;
+        let file = Compound::open(data).map_err(|e| Error::NotCompoundFile(e.0))?;
         Ok(Container {
-            cfb,
+            file,
             max_stream,
             file_len: data.len() as u64,
         })
     }
 
     pub fn exists(&self, path: &str) -> bool {
-        self.cfb.is_stream(path)
+        self.file.is_stream(path)
     }
 
     /// The declared length of a stream (0 when it does not exist), without reading it.
     pub fn stream_len(&self, path: &str) -> u64 {
-        self.cfb
-            .entry(path)
-            .map_or(0, |e| if e.is_stream() { e.len() } else { 0 })
+        self.file.stream_len(path).unwrap_or(0)
     }
 
     /// Reads a whole stream; `None` when it does not exist.
     pub fn stream(&mut self, path: &str) -> Result<Option<Vec<u8>>> {
-        // One directory lookup: cfb's path search upper-cases every name it
-        // compares, so a separate existence check would double that cost.
-        let mut s = match self.cfb.open_stream(path) {
-            Ok(s) => s,
-            // Absent, or a storage where a stream was expected.
-            Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::InvalidInput) => {
-                return Ok(None);
-            }
-            Err(e) => return Err(Error::corrupt(path, e.to_string())),
+        let Some(stream) = self.file.stream(path) else {
+            return Ok(None);
         };
-        let len = s.len();
+        let len = stream.size();
         if len > self.max_stream {
             return Err(Error::TooLarge {
                 size: len,
@@ -157,12 +146,10 @@ impl<'a> Container<'a> {
                 ),
             ));
         }
-        let mut buf = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        // Sector chains that loop or are shared cannot make it read more.
-        (&mut s)
-            .take(len)
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::corrupt(path, e.to_string()))?;
+        let mut buf = Vec::new();
+        self.file
+            .read(&stream, &mut buf)
+            .map_err(|e| Error::corrupt(path, e.0))?;
         Ok(Some(buf))
     }
 

@@ -22,6 +22,7 @@
 )]
 
 pub mod bytes;
+pub mod compound;
 pub mod container;
 pub mod error;
 pub mod fields;
