@@ -1507,6 +1507,36 @@ mod tests {
     }
 
     #[test]
+    fn records_share_one_plan_and_keep_their_own_keys() {
+        let cd = CustomData::default();
+        let text = utf16z("abc");
+        let number = 2.5f64.to_le_bytes();
+        let (meta, data) = build12(&[(1, 51, &text), (2, 87, &number), (2, 51, &text)]);
+        let var = VarData::parse(&meta, data, VarMetaKind::V12);
+        let map = var_map(&[51, 87]);
+        let record = |uid| Fields {
+            class: fields::TASK,
+            map: &map,
+            fixed: [&[], &[]],
+            var: &var,
+            uid,
+        };
+        let ids = |uid| -> Vec<(u32, FieldValue)> {
+            let mut v: Vec<_> = cd
+                .values(&ctx(FileFormat::Mpp14), &record(uid))
+                .into_iter()
+                .map(|v| (v.field_id & 0xFFFF, v.value))
+                .collect();
+            v.sort_by_key(|p| p.0);
+            v
+        };
+        let abc = FieldValue::Text("abc".into());
+        assert_eq!(ids(1), vec![(51, abc.clone())]);
+        assert_eq!(ids(2), vec![(51, abc), (87, FieldValue::Number(2.5))]);
+        assert!(ids(3).is_empty(), "a record without var data has no values");
+    }
+
+    #[test]
     fn user_defined_fields_come_from_their_own_keys() {
         let field = fields::TASK | 0x8003;
         let cd = CustomData {
