@@ -58,6 +58,7 @@ async fn metrics_text(State(app): State<Arc<App>>) -> Response {
         metrics::gauge!("jobs_running").set(q.running as f64);
         metrics::gauge!("oldest_job_age_seconds").set(q.oldest_age_secs.unwrap_or(0) as f64);
     }
+    crate::desk::metrics::export(&app).await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle.render(),
