@@ -1,4 +1,5 @@
 -- Support desk (issue 7). Same conventions as 0001: TEXT ids, BIGINT unix milliseconds.
+-- (No semicolons inside comments: the migration runner splits statements on them.)
 -- A ticket keeps the customer's nome/email (what LGPD anonymisation rewrites), the
 -- order it is about (nullable), its priority and SLA due times, and counters the
 -- support metrics read. Every action is a row of ticket_events (actor, kind, detail).
@@ -41,7 +42,7 @@ CREATE TABLE ticket_events (
 );
 CREATE INDEX ticket_events_ticket ON ticket_events (ticket_id, at);
 
--- Files the customer attached; the bytes live in the object store at object_key
+-- Files the customer attached, the bytes live in the object store at object_key
 -- (support/{ticket_id}/{n}-{file_name}).
 CREATE TABLE ticket_attachments (
     id TEXT PRIMARY KEY,
@@ -54,7 +55,7 @@ CREATE TABLE ticket_attachments (
 );
 CREATE INDEX ticket_attachments_ticket ON ticket_attachments (ticket_id);
 
--- Console users: role 1 = agent, 2 = SRE/on-call, 3 = CTO; argon2id PHC hashes.
+-- Console users: role 1 = agent, 2 = SRE/on-call, 3 = CTO, argon2id PHC hashes.
 CREATE TABLE support_users (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,

@@ -233,7 +233,7 @@ pub async fn insert_ticket(
     insert_event(
         &mut tx,
         &t.id,
-        "triage",
+        "triagem",
         "ack_sent",
         &format!("confirmação de recebimento enviada: {}", ack.subject),
     )
