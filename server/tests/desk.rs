@@ -840,6 +840,31 @@ async fn console_roles_csrf_replies_escalation_resolution_csat_and_metrics() {
         0.0
     );
     assert_eq!(metric(&text, "support_tickets_open{priority=\"P4\"}"), 0.0);
+    // Every metric the Grafana dashboard queries is exported.
+    let dash: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../ops/grafana/support-metrics.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(dash["title"], "Support Metrics → Weekly Review");
+    for p in dash["panels"].as_array().unwrap() {
+        for t in p["targets"].as_array().unwrap() {
+            let expr = t["expr"].as_str().unwrap();
+            for name in expr
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .filter(|w| w.starts_with("support_"))
+            {
+                assert!(
+                    text.contains(&format!("\n{name}")),
+                    "{name} (panel {}) missing from /metrics",
+                    p["title"]
+                );
+            }
+        }
+    }
     let (s, html) = agent.get("/admin/metrics").await;
     assert_eq!(s, 200);
     assert!(html.contains("50 % (1 de 2)"), "{html}");
