@@ -876,3 +876,96 @@ async fn console_roles_csrf_replies_escalation_resolution_csat_and_metrics() {
     let (s, _) = agent.get("/admin").await;
     assert_eq!(s, 303);
 }
+
+/// Platform-wide signals: Mercado Pago unreachable when triage asks about the
+/// order's payment → P1 on the calendar clock; more than 10 % of the last
+/// hour's jobs failed → P2.
+#[tokio::test]
+async fn platform_signals_raise_priority() {
+    // The gateway address points at a closed port.
+    let h = Harness::start(1, &[("MP_BASE_URL", "http://127.0.0.1:9")]).await;
+    let db = h.db().await;
+    let Some(path) = corpus_file(SAMPLE) else {
+        return;
+    };
+    let (oid, _) = h.order(&std::fs::read(&path).unwrap()).await;
+    db.insert_payment(&PaymentRow {
+        id: "123456".into(),
+        order_id: oid.clone(),
+        method: "pix".into(),
+        status: "pending".into(),
+        amount_cents: 1990,
+        qr_code: None,
+        qr_code_base64: None,
+        ticket_url: None,
+        expires_at: None,
+        idempotency_key: format!("k-{oid}"),
+    })
+    .await
+    .unwrap();
+    let (s, t) = open_ticket(
+        &h,
+        &[
+            ("order_id", &oid),
+            ("nome", "Ana"),
+            ("email", "ana@example.com"),
+            ("descricao", "Não consigo pagar."),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(s, 201, "{t}");
+    assert_eq!(
+        (t["priority"].as_str(), t["category"].as_str()),
+        (Some("P1"), Some("gateway"))
+    );
+    assert_eq!(t["level"], 2);
+    assert_eq!(t["sla"]["clock"], "calendar");
+    assert_eq!(t["sla"]["response_time"], "15 minutos");
+    let created = t["sla"]["first_response_due_ms"].as_i64().unwrap() - 15 * 60_000;
+    assert_eq!(
+        t["sla"]["resolution_due_ms"].as_i64(),
+        Some(created + 3_600_000)
+    );
+    assert_eq!(
+        t["sla"]["postmortem_due_ms"].as_i64(),
+        Some(created + 72 * 3_600_000)
+    );
+    assert_eq!(t["triage"]["signals"]["gateway"]["state"], "failing");
+
+    // 3 of 20 jobs failed in the last hour.
+    let now = conversor_server::now_ms();
+    for i in 0..20 {
+        sqlx::query(
+            "INSERT INTO jobs (id, order_id, state, attempts, max_attempts, run_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, 1, 3, $4, $4, $4)",
+        )
+        .bind(format!("job-{i}"))
+        .bind(format!("order-{i}"))
+        .bind(if i < 3 { "failed" } else { "done" })
+        .bind(now - 60_000)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    }
+    let (s, t) = open_ticket(
+        &h,
+        &[
+            ("nome", "Bia"),
+            ("email", "bia@example.com"),
+            ("descricao", "Minha conversão está demorando?"),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(s, 201, "{t}");
+    assert_eq!(
+        (t["priority"].as_str(), t["category"].as_str()),
+        (Some("P2"), Some("conversions"))
+    );
+    assert_eq!(
+        t["triage"]["reasons"][0],
+        "3 de 20 conversões falharam na última hora (> 10 %)"
+    );
+    assert_eq!(t["sla"]["response_time"], "30 minutos");
+}
