@@ -300,6 +300,17 @@ async fn ticket_api_triage_attachments_and_acknowledgment() {
             .unwrap();
     assert_eq!(kinds, ["created", "order_state", "triage", "ack_sent"]);
 
+    let api: Value = h
+        .http
+        .get(format!("{}/openapi.json", h.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(api["paths"]["/api/support"]["post"].is_object());
+
     // The runbook's path and the Portuguese one serve the form.
     for p in ["/suporte", "/support"] {
         let body = h
