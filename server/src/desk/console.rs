@@ -216,7 +216,7 @@ async fn list(State(app): St, agent: Agent) -> Response {
                 priority: t.priority.clone(),
                 nome: t.nome.clone(),
                 email: t.email.clone(),
-                category: t.category.clone(),
+                category: crate::desk::triage::category_pt(&t.category).into(),
                 level: t.level,
                 status_pt: status_pt(&t.status),
                 due_text: next.map(sla::format_local).unwrap_or_default(),
@@ -330,6 +330,7 @@ async fn ticket_inner(
     let ctx = context! {
         t => t,
         status_pt => status_pt(&t.status),
+        category_pt => crate::desk::triage::category_pt(&t.category),
         priority_label => p.label_pt(),
         created => sla::format_local(t.created_at),
         answered => t.first_response_at.map(sla::format_local),

@@ -72,6 +72,22 @@ pub struct Verdict {
     pub reasons: Vec<String>,
 }
 
+/// The console's Portuguese name of a category.
+pub fn category_pt(c: &str) -> &'static str {
+    match c {
+        "gateway" => "gateway de pagamento",
+        "data" => "dados corrompidos",
+        "conversions" => "falhas de conversão em massa",
+        "queue" => "fila travada",
+        "payment" => "pagamento não reconhecido",
+        "order_pending" => "pedido pendente",
+        "conversion_failed" => "conversão falhou",
+        "processing_late" => "conversão atrasada",
+        "download" => "download",
+        _ => "dúvida / sugestão",
+    }
+}
+
 pub const FAILED_RATIO_MIN_JOBS: i64 = 5;
 pub const STUCK_QUEUE_SECS: i64 = 15 * 60;
 pub const LATE_PROCESSING_MS: i64 = 15 * 60 * 1000;
