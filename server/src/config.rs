@@ -81,6 +81,16 @@ pub struct Config {
         hide = true
     )]
     pub test_job_delay_ms: u64,
+    /// Slack incoming-webhook URL (#ops-support) for support escalations; without it they go to the outbox.
+    #[arg(long, env = "SLACK_WEBHOOK_URL", hide_env_values = true)]
+    pub slack_webhook_url: Option<String>,
+    /// Where support escalations are e-mailed when Slack is not configured (or fails).
+    #[arg(
+        long,
+        env = "SUPPORT_ESCALATION_EMAIL",
+        default_value = "ops-support@conversormpp.com"
+    )]
+    pub support_escalation_email: String,
 }
 
 impl Config {

@@ -8,6 +8,7 @@
 
 pub mod adapters;
 pub mod config;
+pub mod desk;
 pub mod domain;
 pub mod http;
 pub mod sandbox;

@@ -43,6 +43,13 @@ enum Cmd {
         #[arg(long, env = "MP_WEBHOOK_SECRET", default_value = "fake-webhook-secret")]
         webhook_secret: String,
     },
+    /// Support console users (`user add --email … --role 1|2|3`, password on stdin).
+    User {
+        #[command(subcommand)]
+        cmd: conversor_server::desk::cli::UserCmd,
+        #[command(flatten)]
+        cfg: Config,
+    },
 }
 
 async fn shutdown_signal() {
@@ -135,6 +142,7 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
                 .with_graceful_shutdown(shutdown_signal())
                 .await?;
         }
+        Cmd::User { cmd, cfg } => conversor_server::desk::cli::run(cmd, cfg).await?,
     }
     Ok(())
 }

@@ -30,7 +30,10 @@ pub struct Db {
     pub backend: Backend,
 }
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_init.sql")),
+    (2, include_str!("../../migrations/0002_desk.sql")),
+];
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OrderRow {

@@ -58,6 +58,7 @@ async fn metrics_text(State(app): State<Arc<App>>) -> Response {
         metrics::gauge!("jobs_running").set(q.running as f64);
         metrics::gauge!("oldest_job_age_seconds").set(q.oldest_age_secs.unwrap_or(0) as f64);
     }
+    crate::desk::metrics::export(&app).await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         handle.render(),
@@ -84,6 +85,7 @@ pub fn openapi_doc() -> serde_json::Value {
                 "responses": {"201": {"description": "payment (PIX: qr_code, qr_svg, expires_at)"}, "409": {"description": "already paid"}}}},
             "/api/orders/{id}/download": {"get": {"summary": "Redirect to a fresh download link valid 24 h", "parameters": [id, token], "responses": {"303": {"description": "to the signed or presigned link"}, "409": {"description": "not ready"}}}},
             "/api/orders/{id}/sandbox-approve": {"post": {"summary": "Test mode only: approve the order's payment as the sandbox operator", "parameters": [id, token], "responses": {"204": {"description": "approved; webhook sent"}}}},
+            "/api/support": {"post": {"summary": "Open a support ticket (multipart: order_id optional, nome, email, descricao, up to 5 attachments of 10 MB); automatic triage P1–P4, SLA due times and acknowledgment e-mail", "responses": {"201": {"description": "the ticket: priority, category, level, triage, sla (first_response_due, resolution_due, postmortem_due), attachments"}, "413": {"description": "an attachment over 10 MB", "content": {"application/json": {"schema": err}}}, "422": {"description": "invalid form (Portuguese message)", "content": {"application/json": {"schema": err}}}}}},
             "/files/{order_id}.xml": {"get": {"summary": "Signed local download", "parameters": [{"name": "order_id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "exp", "in": "query", "required": true, "schema": {"type": "integer"}}, {"name": "sig", "in": "query", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the XML"}, "403": {"description": "tampered"}, "410": {"description": "expired"}}}},
             "/webhooks/mercadopago": {"post": {"summary": "Mercado Pago notification (x-signature HMAC-SHA256)", "responses": {"200": {"description": "accepted"}, "401": {"description": "bad, missing or stale signature"}}}},
