@@ -81,6 +81,8 @@ pub struct Config {
         hide = true
     )]
     pub test_job_delay_ms: u64,
+    #[command(flatten)]
+    pub ops: crate::ops::OpsConfig,
 }
 
 impl Config {

@@ -10,6 +10,7 @@ pub mod adapters;
 pub mod config;
 pub mod domain;
 pub mod http;
+pub mod ops;
 pub mod sandbox;
 pub mod service;
 pub mod telemetry;

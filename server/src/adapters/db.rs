@@ -30,7 +30,10 @@ pub struct Db {
     pub backend: Backend,
 }
 
-const MIGRATIONS: &[(i64, &str)] = &[(1, include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str)] = &[
+    (1, include_str!("../../migrations/0001_init.sql")),
+    (3, include_str!("../../migrations/0003_ops.sql")),
+];
 
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct OrderRow {

@@ -17,6 +17,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(webhooks::router())
         .merge(pages::router())
         .merge(ops::router())
+        .merge(crate::ops::http::router(&app))
         .with_state(app.clone());
     if let Some(sb) = &app.sandbox {
         r = r.nest("/sandbox/mp", sb.router());
