@@ -117,6 +117,14 @@ echo "$health" | sed 's/^/  /'
 run 0 "$BIN" admin logs --order "$order_id" --tail 500
 grep -q '"process":"serve:' <<<"$out" && grep -q '"process":"worker:' <<<"$out" || fail "logs miss a process"
 
+# The other admin commands: LGPD register and CSV, an incident on /status.
+run 0 "$BIN" admin privacy register --kind access --order "$order_id" --notes "pedido ao DPO"
+run 0 "$BIN" admin privacy csv --out "$DATA/privacy-requests.csv"
+grep -q "^id,kind,email,order_id,status,requested_at,due_at" "$DATA/privacy-requests.csv" && grep -q ",access,ana@example.com,$order_id,open," "$DATA/privacy-requests.csv" || fail "privacy-requests.csv"
+curl -sS "$BASE/status" | grep -q "Todos os sistemas operacionais" || fail "status page"
+run 0 "$BIN" admin incident open --priority P2 --title "Fila de conversão lenta" --summary "Investigando."
+curl -sS "$BASE/status" | grep -q "Fila de conversão lenta" || fail "incident not on /status"
+
 # Wrong token and a stopped service: clear errors and exit codes.
 run 3 env CONVERSOR_ADMIN_TOKEN=wrong python scripts/requeue_order.py --order "$order_id"
 run 4 env CONVERSOR_URL=http://127.0.0.1:9 python scripts/check_payment_status.py --order "$order_id"

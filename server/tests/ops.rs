@@ -299,6 +299,28 @@ async fn admin_api_checks_fixes_requeues_presigns_and_shows_logs_of_every_proces
     let last_at = |v: &Value| v["at"].as_i64().unwrap();
     assert!(last_at(&tail["lines"][0]) >= last_at(&lines[lines.len() - 2]));
 
+    // Retention: lines older than the bound go, recent ones stay.
+    let n_before: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_lines WHERE order_id = $1")
+        .bind(id.as_str())
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO log_lines (id, order_id, at, process, level, line) VALUES ('old-1', $1, $2, 'serve:1@x', 'INFO', '{}')")
+        .bind(id.as_str())
+        .bind(conversor_server::now_ms() - 31 * 24 * 3600 * 1000)
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    let pruned =
+        conversor_server::ops::logs::prune(&db, conversor_server::now_ms() - 30 * 24 * 3600 * 1000)
+            .await
+            .unwrap();
+    assert_eq!(pruned, 1);
+    let kept = conversor_server::ops::logs::for_order(&db, &id, 10_000)
+        .await
+        .unwrap();
+    assert!(kept.len() as i64 >= n_before);
+
     // The confirmation e-mail went once.
     let kinds: Vec<String> = db
         .emails_for(&id)

@@ -268,7 +268,12 @@ pub async fn run(args: AdminArgs) -> i32 {
             .unwrap_or_default(),
         url: args.url.trim_end_matches('/').to_string(),
         token,
-        actor: args.actor.clone(),
+        // Like the scripts: the operating-system user, and the tool.
+        actor: args.actor.clone().or_else(|| {
+            std::env::var("USER")
+                .ok()
+                .map(|u| format!("{u} (conversor admin)"))
+        }),
     };
     match run_cmd(&client, &args).await {
         Ok(code) => code,

@@ -35,6 +35,7 @@ use std::sync::{Arc, OnceLock};
 pub const TECHNICAL: &str = "technical_failure";
 pub const INVALID_48H: &str = "invalid_file_48h";
 pub const MANUAL: &str = "manual";
+const RETRY_FAILED_MS: i64 = 10 * 60 * 1000;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RefundRow {
@@ -301,10 +302,12 @@ pub async fn sweep(app: &App, now: i64) -> SResult<Vec<SweepItem>> {
            (SELECT MAX(ev.at) FROM order_events ev WHERE ev.order_id = o.id AND ev.to_status = 'FAILED' \
               AND (ev.from_status IS NULL OR ev.from_status <> 'FAILED')) AS failed_at \
          FROM orders o LEFT JOIN refunds r ON r.order_id = o.id \
-         WHERE o.status = 'FAILED' AND (r.order_id IS NULL OR r.status <> 'refunded') \
+         WHERE o.status = 'FAILED' AND (r.order_id IS NULL OR (r.status <> 'refunded' AND r.updated_at < $1)) \
            AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.order_id = o.id AND j.state IN ('queued', 'running')) \
          ORDER BY o.updated_at LIMIT 50",
     )
+    // A refund the gateway refused is retried at most every 10 minutes.
+    .bind(now_ms() - RETRY_FAILED_MS)
     .fetch_all(&app.db.pool)
     .await
     .map_err(store::sql)?;
