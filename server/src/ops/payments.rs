@@ -182,6 +182,22 @@ pub async fn check(app: &App, order_id: &str, fix: bool, actor: &str) -> SResult
         .await?
         .map(|o| o.status)
         .unwrap_or(order.status);
+    // The check itself goes on the timeline (who looked, what they found).
+    super::store::note(
+        &app.db,
+        order_id,
+        after,
+        actor,
+        &format!(
+            "pagamento verificado no Mercado Pago pelo operador: {diagnosis}{}",
+            if fixed {
+                " (corrigido: PAID e conversão enfileirada)"
+            } else {
+                ""
+            }
+        ),
+    )
+    .await?;
     tracing::info!(order_id, diagnosis, fix, actor, "payment checked");
     Ok(PaymentCheck {
         order_id: order.id,
