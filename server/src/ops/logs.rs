@@ -61,10 +61,16 @@ pub fn process_name() -> &'static str {
 /// The layer to install next to the JSON formatter; the writer started by
 /// `ops::spawn_background` drains what it captures.
 pub fn layer() -> OrderLogLayer {
-    let (tx, rx) = mpsc::channel(CHANNEL_CAPACITY);
+    let (layer, rx) = layer_with_capacity(CHANNEL_CAPACITY);
     let slot = RECEIVER.get_or_init(|| Mutex::new(None));
     *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(rx);
-    OrderLogLayer { tx }
+    layer
+}
+
+/// A layer and the receiving end of its bounded channel.
+pub fn layer_with_capacity(cap: usize) -> (OrderLogLayer, mpsc::Receiver<CapturedLine>) {
+    let (tx, rx) = mpsc::channel(cap.max(1));
+    (OrderLogLayer { tx }, rx)
 }
 
 pub struct OrderLogLayer {
@@ -309,4 +315,41 @@ pub async fn delete_for_order(
         .execute(&mut **tx)
         .await?
         .rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tracing_subscriber::layer::SubscriberExt;
+
+    #[test]
+    fn lines_with_an_order_id_are_captured_from_the_event_or_a_span_and_never_block() {
+        let (layer, mut rx) = layer_with_capacity(3);
+        let subscriber = tracing_subscriber::registry().with(layer);
+        tracing::subscriber::with_default(subscriber, || {
+            tracing::info!("no order here");
+            tracing::info!(order_id = "o-1", size = 10, "order created");
+            let span = tracing::info_span!("job", order_id = "o-2", attempt = 1);
+            let _g = span.enter();
+            tracing::warn!(secs = 0.5, "conversion completed");
+            // The channel is full now: these are dropped, not waited for.
+            for _ in 0..100 {
+                tracing::info!(order_id = "o-3", "flood");
+            }
+        });
+        let a = rx.try_recv().unwrap();
+        assert_eq!(a.order_id, "o-1");
+        let v: Value = serde_json::from_str(&a.line).unwrap();
+        assert_eq!(v["fields"]["message"], "order created");
+        assert_eq!(v["fields"]["size"], 10);
+        assert_eq!(v["level"], "INFO");
+        let b = rx.try_recv().unwrap();
+        assert_eq!(b.order_id, "o-2");
+        let v: Value = serde_json::from_str(&b.line).unwrap();
+        assert_eq!(v["span"]["name"], "job");
+        assert_eq!(v["span"]["attempt"], 1);
+        assert_eq!(b.level, "WARN");
+        assert_eq!(rx.try_recv().unwrap().order_id, "o-3");
+        assert!(rx.try_recv().is_err(), "bounded: the rest was dropped");
+    }
 }
