@@ -348,6 +348,20 @@ fn outbox_files(app: &App, order_ids: &[String]) -> Vec<std::path::PathBuf> {
 /// Carries out a deletion request.
 async fn delete_customer(app: &App, req: &PrivacyRequest, actor: &str) -> SResult<Value> {
     let ids = orders_of(app, &req.email).await?;
+    // A conversion in flight would write a result after the deletion.
+    for id in &ids {
+        if let Some(o) = app.db.order(id).await? {
+            if matches!(
+                o.status,
+                crate::domain::orders::Status::Paid | crate::domain::orders::Status::Processing
+            ) {
+                return Err(ServiceError::Conflict(format!(
+                    "O pedido {id} está em conversão ({}); processe a exclusão quando terminar.",
+                    o.status.as_str()
+                )));
+            }
+        }
+    }
     let mut keys = Vec::new();
     for id in &ids {
         keys.extend(object_keys(app, id).await?);
@@ -366,7 +380,7 @@ async fn delete_customer(app: &App, req: &PrivacyRequest, actor: &str) -> SResul
             .await
             .map_err(store::sql)?;
         orders_n += sqlx::query(
-            "UPDATE orders SET customer_name = $1, email = $2, file_name = 'removido.mpp', failure = NULL, updated_at = $3 WHERE id = $4",
+            "UPDATE orders SET customer_name = $1, email = $2, file_name = 'removido.mpp', updated_at = $3 WHERE id = $4",
         )
         .bind(ANON_NAME)
         .bind(&anon_email)
@@ -376,11 +390,14 @@ async fn delete_customer(app: &App, req: &PrivacyRequest, actor: &str) -> SResul
         .await
         .map_err(store::sql)?
         .rows_affected();
+        // E-mails not yet sent are cancelled (marked done): the address is gone.
         emails_n += sqlx::query(
-            "UPDATE emails SET to_addr = $1, subject = $2, body = '' WHERE order_id = $3",
+            "UPDATE emails SET to_addr = $1, subject = $2, body = '', \
+             sent_at = CASE WHEN sent_at IS NULL OR sent_at < 0 THEN $3 ELSE sent_at END WHERE order_id = $4",
         )
         .bind(&anon_email)
         .bind(ANON_NAME)
+        .bind(now)
         .bind(id)
         .execute(&mut *tx)
         .await
