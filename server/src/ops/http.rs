@@ -370,7 +370,7 @@ async fn status_json(State(app): St) -> Res {
     };
     Ok(Json(json!({
         "status": if open.is_empty() { "operational" } else { "incident" },
-        "message": if open.is_empty() { "Todos os sistemas operacionais".to_string() } else { format!("{} incidente(s) em andamento", open.len()) },
+        "message": if open.is_empty() { "Todos os sistemas operacionais".to_string() } else { incidents::open_count_pt(open.len()) },
         "open": open.iter().map(public).collect::<Vec<_>>(),
         "recently_resolved": resolved.iter().map(public).collect::<Vec<_>>(),
     }))

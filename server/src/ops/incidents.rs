@@ -366,14 +366,23 @@ fn incident_html(i: &Incident) -> String {
     )
 }
 
+/// "1 incidente em andamento", "2 incidentes em andamento".
+pub fn open_count_pt(n: usize) -> String {
+    if n == 1 {
+        "1 incidente em andamento".into()
+    } else {
+        format!("{n} incidentes em andamento")
+    }
+}
+
 /// The public status page, server-rendered in Portuguese.
 pub fn status_html(open: &[Incident], resolved: &[Incident]) -> String {
     let banner = if open.is_empty() {
         "<p class=\"card ok\" id=\"overall\">✅ Todos os sistemas operacionais</p>".to_string()
     } else {
         format!(
-            "<p class=\"card error\" id=\"overall\">⚠️ {} incidente(s) em andamento</p>",
-            open.len()
+            "<p class=\"card err\" id=\"overall\">⚠️ {}</p>",
+            open_count_pt(open.len())
         )
     };
     let open_html: String = open.iter().map(incident_html).collect();
