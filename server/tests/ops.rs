@@ -92,6 +92,17 @@ async fn admin_api_checks_fixes_requeues_presigns_and_shows_logs_of_every_proces
     }
     let (s, _) = admin(&h, Method::GET, "/api/admin/refunds", None).await;
     assert_eq!(s, 200);
+    let api: Value = h
+        .http
+        .get(format!("{}/openapi.json", h.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(api["paths"]["/api/admin/orders/{id}/check-payment"]["post"].is_object());
+    assert!(api["paths"]["/api/orders"]["post"].is_object());
 
     // Approved at Mercado Pago; the notification never arrives.
     let (id, token) = h.order(&data).await;

@@ -376,3 +376,36 @@ async fn status_json(State(app): St) -> Res {
     }))
     .into_response())
 }
+
+/// Adds the admin API and the status page to the OpenAPI document.
+pub fn document(doc: &mut serde_json::Value) {
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "string"}});
+    let sec = json!([{"adminToken": []}]);
+    let op = |summary: &str| json!({"summary": summary, "security": sec, "parameters": [id], "responses": {"200": {"description": "JSON"}, "401": {"description": "missing or wrong admin token"}}});
+    let plain = |summary: &str| json!({"summary": summary, "security": sec, "responses": {"200": {"description": "JSON"}, "401": {"description": "missing or wrong admin token"}}});
+    let paths = json!({
+        "/api/admin/orders/{id}": {"get": op("Order with events, payment, job, refund and e-mails")},
+        "/api/admin/orders/{id}/check-payment": {"post": op("Compare Mercado Pago with the database and explain; body {\"fix\": true} marks PAID and enqueues (exactly once)")},
+        "/api/admin/orders/{id}/requeue": {"post": op("Put the order's job back on the queue (PAID/PROCESSING stuck, FAILED); body {\"force\": true} for a live lease")},
+        "/api/admin/orders/{id}/logs": {"get": op("The order's log lines from every process, oldest first (?tail=N, default 500)")},
+        "/api/admin/orders/{id}/refund": {"post": op("Refund in full through Mercado Pago, once per order; body {\"reason\"}")},
+        "/api/admin/refunds": {"get": plain("Refunds, newest first")},
+        "/api/admin/refunds/sweep": {"post": plain("Run the automatic refund sweep; body {\"now_ms\"} sets its clock")},
+        "/api/admin/presign": {"post": plain("Download link for results/{order_id}.xml; body {\"object\", \"expires\"} (default 86400, max 604800)")},
+        "/api/admin/privacy-requests": {"get": plain("LGPD requests"), "post": plain("Register an LGPD request (kind access|deletion, email or order_id, notes); due in 30 days")},
+        "/api/admin/privacy-requests.csv": {"get": plain("privacy-requests.csv")},
+        "/api/admin/privacy-requests/{id}": {"get": op("A request and its proof")},
+        "/api/admin/privacy-requests/{id}/process": {"post": op("Carry out: access = JSON export; deletion = objects deleted, personal data anonymised, proof logged")},
+        "/api/admin/incidents": {"get": plain("Incidents"), "post": plain("Open an incident (priority P1-P4, title, summary, ticket_id); P1/P2 get a post-mortem")},
+        "/api/admin/incidents/{id}": {"get": op("An incident with its updates")},
+        "/api/admin/incidents/{id}/updates": {"post": op("Public update (status investigating|identified|monitoring|resolved, message)")},
+        "/api/admin/incidents/{id}/resolve": {"post": op("Resolve (message)")},
+        "/api/admin/incidents/{id}/postmortem": {"get": op("The post-mortem document (Markdown)")},
+        "/status": {"get": {"summary": "Public status page (HTML, Portuguese)", "responses": {"200": {"description": "HTML"}}}},
+        "/status.json": {"get": {"summary": "Open and recently resolved incidents", "responses": {"200": {"description": "JSON"}}}},
+    });
+    if let (Some(dst), Some(src)) = (doc["paths"].as_object_mut(), paths.as_object()) {
+        dst.extend(src.clone());
+    }
+    doc["components"]["securitySchemes"]["adminToken"] = json!({"type": "http", "scheme": "bearer", "description": "CONVERSOR_ADMIN_TOKEN or {data_dir}/admin-token"});
+}
