@@ -117,6 +117,10 @@ echo "$health" | sed 's/^/  /'
 run 0 "$BIN" admin logs --order "$order_id" --tail 500
 grep -q '"process":"serve:' <<<"$out" && grep -q '"process":"worker:' <<<"$out" || fail "logs miss a process"
 
+run 0 "$BIN" admin order --order "$order_id"
+[ "$(jq -r .order.status <<<"$out")" = COMPLETED ] || fail "admin order"
+jq -e '[.events[] | select(.actor | test("requeue_order.py"))] | length == 1' <<<"$out" >/dev/null || fail "requeue not recorded with its actor"
+
 # The other admin commands: LGPD register and CSV, an incident on /status.
 run 0 "$BIN" admin privacy register --kind access --order "$order_id" --notes "pedido ao DPO"
 run 0 "$BIN" admin privacy csv --out "$DATA/privacy-requests.csv"

@@ -48,6 +48,11 @@ pub struct AdminArgs {
 
 #[derive(clap::Subcommand, Debug)]
 pub enum AdminCmd {
+    /// The order as support sees it: status, events (who, when, what), payment, job, refund, e-mails.
+    Order {
+        #[arg(long)]
+        order: String,
+    },
     /// Compare Mercado Pago with the database for an order; --fix marks PAID and enqueues.
     CheckPayment {
         #[arg(long)]
@@ -284,6 +289,13 @@ pub async fn run(args: AdminArgs) -> i32 {
 async fn run_cmd(c: &Client, args: &AdminArgs) -> Result<i32, Fail> {
     use reqwest::Method as M;
     match &args.cmd {
+        AdminCmd::Order { order } => {
+            let v = c
+                .json(M::GET, &format!("/api/admin/orders/{}", enc(order)), None)
+                .await?;
+            println!("{}", pretty(&v));
+            Ok(0)
+        }
         AdminCmd::CheckPayment { order, fix } => {
             let v = c
                 .json(
