@@ -56,6 +56,8 @@ created=$(curl -sS -F name="Ana Souza" -F email=ana@example.com -F "file=@$SAMPL
 order_id=$(jq -r .id <<<"$created"); access=$(jq -r .access_token <<<"$created")
 [ -n "$order_id" ] && [ "$order_id" != null ] || fail "upload: $created"
 payment_id=$(curl -sS -H 'content-type: application/json' -d '{"method":"pix"}' "$BASE/api/orders/$order_id/payments?token=$access" | jq -r .id)
+# The creation notice is processed in the background: let it finish, or it would see the approval.
+for i in $(seq 1 200); do grep -q "\"payment_id\":\"$payment_id\",\"outcome\":\"not_approved\"" "$DATA/serve.log" && break; [ "$i" = 200 ] && fail "creation notice not processed"; sleep 0.05; done
 curl -sS -o /dev/null -X POST "$BASE/sandbox/mp/sandbox/payments/$payment_id/approve?notify=false"
 echo "order $order_id, payment $payment_id approved without notification"
 

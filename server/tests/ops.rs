@@ -49,6 +49,18 @@ fn moves_to(order: &Value, status: &str) -> usize {
 async fn pix_paid_silently(h: &Harness, id: &str, token: &str) -> String {
     let (_, pay) = h.pay(id, token, json!({"method": "pix"})).await;
     let pid = pay["id"].as_str().unwrap().to_string();
+    // The sandbox notifies "payment.created" in the background and the
+    // service fetches the payment after answering: let that finish first, or
+    // it would see the approval and the order would not stay PENDING.
+    let t0 = Instant::now();
+    let done = format!("\"payment_id\":\"{pid}\",\"outcome\":\"not_approved\"");
+    while !h.log("serve").contains(&done) {
+        assert!(
+            t0.elapsed() < Duration::from_secs(10),
+            "creation notice not processed"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let r = h
         .http
         .post(format!(
