@@ -11,6 +11,7 @@ cargo test --workspace
 
 # The service's end-to-end suite again, on PostgreSQL (installed and started on loopback).
 bash scripts/test-server.sh
+bash scripts/test-runbook.sh
 
 # Headless Chromium through the pages (screenshots in target/screenshots/).
 bash scripts/test-browser.sh

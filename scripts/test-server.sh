@@ -81,5 +81,5 @@ export CONVERSOR_TEST_S3_KEY=$S3_KEY CONVERSOR_TEST_S3_SECRET=$S3_SECRET
 export CONVERSOR_TEST_SMTP=127.0.0.1:2525 CONVERSOR_TEST_MAILDIR=$RUN/maildir
 export CONVERSOR_TEST_PG_ADMIN="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 start=$(date +%s)
-cargo test -p conversor-server --test e2e --test queue --test desk
+cargo test -p conversor-server --test e2e --test queue --test desk --test ops
 echo "server e2e on PostgreSQL + SeaweedFS + SMTP: $(( $(date +%s) - start )) s"

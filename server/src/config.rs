@@ -91,6 +91,8 @@ pub struct Config {
         default_value = "ops-support@conversormpp.com"
     )]
     pub support_escalation_email: String,
+    #[command(flatten)]
+    pub ops: crate::ops::OpsConfig,
 }
 
 impl Config {

@@ -11,6 +11,7 @@ pub mod config;
 pub mod desk;
 pub mod domain;
 pub mod http;
+pub mod ops;
 pub mod sandbox;
 pub mod service;
 pub mod telemetry;

@@ -50,6 +50,8 @@ enum Cmd {
         #[command(flatten)]
         cfg: Config,
     },
+    /// Operations against a running service (admin API client): check-payment, requeue, presign, logs, refund, privacy, incident.
+    Admin(conversor_server::ops::cli::AdminArgs),
 }
 
 async fn shutdown_signal() {
@@ -98,10 +100,15 @@ async fn reconcile(
 
 #[tokio::main]
 async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
+    let cmd = Cli::parse().cmd;
+    if let Cmd::Admin(args) = cmd {
+        // A client: no service logs on its stdout.
+        std::process::exit(conversor_server::ops::cli::run(args).await);
+    }
     telemetry::init_logs();
     let _ = telemetry::metrics();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    match Cli::parse().cmd {
+    match cmd {
         Cmd::Serve { bind, workers, cfg } => {
             let listener = tokio::net::TcpListener::bind(bind).await?;
             let addr = listener.local_addr()?;
@@ -111,6 +118,9 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
             if app.cfg.reconcile_secs > 0 {
                 handles.push(tokio::spawn(reconcile(app.clone(), stop_rx.clone())));
             }
+            handles.extend(conversor_server::ops::spawn_background(
+                &app, true, &stop_rx,
+            ));
             std::fs::write(data_dir.join("serve.addr"), addr.to_string())?;
             tracing::info!(%addr, public_url = %app.public_url, test_mode = app.sandbox.is_some(), workers, "listening");
             axum::serve(listener, http::router(app))
@@ -123,7 +133,10 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
         }
         Cmd::Worker { workers, cfg } => {
             let app = build(cfg, None).await?;
-            let handles = spawn_workers(&app, workers.max(1), &stop_rx);
+            let mut handles = spawn_workers(&app, workers.max(1), &stop_rx);
+            handles.extend(conversor_server::ops::spawn_background(
+                &app, false, &stop_rx,
+            ));
             shutdown_signal().await;
             let _ = stop_tx.send(true);
             for h in handles {
@@ -143,6 +156,7 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
                 .await?;
         }
         Cmd::User { cmd, cfg } => conversor_server::desk::cli::run(cmd, cfg).await?,
+        Cmd::Admin(_) => {}
     }
     Ok(())
 }

@@ -1,12 +1,14 @@
 //! A local stand-in for Mercado Pago that speaks its documented payments API
-//! (`POST /v1/payments`, `GET /v1/payments/{id}`, `POST /v1/payments/{id}/refunds`)
+//! (`POST /v1/payments`, `GET /v1/payments/{id}`, `GET /v1/payments/search`,
+//! `POST /v1/payments/{id}/refunds`)
 //! and sends signed webhooks. It is the gateway of *test mode* (mounted at
 //! `/sandbox/mp` by `conversor serve` without credentials) and the fake the
 //! tests run standalone (`conversor fake-mp`).
 //!
 //! Operator routes, like the sandbox panel: `POST /sandbox/payments/{id}/approve`
 //! (optionally `?amount=` to simulate a wrong amount), `.../reject`, and
-//! `GET /sandbox/webhooks` (deliveries and their answers).
+//! `GET /sandbox/webhooks` (deliveries and their answers), `GET /sandbox/refunds`
+//! (refunds made; a replayed X-Idempotency-Key returns the first refund).
 
 use crate::domain::tokens;
 use axum::extract::{Path, Query, State};
@@ -25,6 +27,8 @@ pub struct Sandbox {
     payments: Mutex<HashMap<String, Value>>,
     idempotency: Mutex<HashMap<String, String>>,
     deliveries: Mutex<Vec<Value>>,
+    /// Refunds made, in order; a repeated X-Idempotency-Key returns the first.
+    refunds: Mutex<Vec<(String, Value)>>,
     next_id: AtomicU64,
     http: reqwest::Client,
 }
@@ -38,6 +42,7 @@ impl Sandbox {
             payments: Mutex::new(HashMap::new()),
             idempotency: Mutex::new(HashMap::new()),
             deliveries: Mutex::new(Vec::new()),
+            refunds: Mutex::new(Vec::new()),
             next_id: AtomicU64::new(crate::now_ms() as u64 % 1_000_000 * 1000 + 1_000_000_000),
             http: reqwest::Client::new(),
         })
@@ -46,12 +51,24 @@ impl Sandbox {
     pub fn router(self: &Arc<Self>) -> Router {
         Router::new()
             .route("/v1/payments", post(create))
+            .route("/v1/payments/search", get(search))
             .route("/v1/payments/{id}", get(fetch))
             .route("/v1/payments/{id}/refunds", post(refund))
             .route("/sandbox/payments/{id}/approve", post(approve))
             .route("/sandbox/payments/{id}/reject", post(reject))
             .route("/sandbox/webhooks", get(deliveries))
+            .route("/sandbox/refunds", get(refund_list))
             .with_state(self.clone())
+    }
+
+    /// Every refund made (one entry per refund, replays excluded).
+    pub fn refunds(&self) -> Vec<Value> {
+        self.refunds
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(_, r)| r.clone())
+            .collect()
     }
 
     fn lock_payments(&self) -> std::sync::MutexGuard<'_, HashMap<String, Value>> {
@@ -262,17 +279,29 @@ async fn refund(
     if !authorized(&sb, &headers) {
         return api_error(StatusCode::UNAUTHORIZED, "invalid access token");
     }
-    if headers.get("x-idempotency-key").is_none() {
+    let Some(key) = headers
+        .get("x-idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+    else {
         return api_error(
             StatusCode::BAD_REQUEST,
             "X-Idempotency-Key header is required",
         );
+    };
+    // Held across the check and the insert so two concurrent retries make one refund.
+    let mut refunds = sb.refunds.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((_, r)) = refunds.iter().find(|(k, _)| *k == key) {
+        return (StatusCode::CREATED, Json(r.clone())).into_response();
     }
     let amount = {
         let mut map = sb.lock_payments();
         let Some(p) = map.get_mut(&id) else {
             return api_error(StatusCode::NOT_FOUND, "Payment not found");
         };
+        if p["status"] == "refunded" {
+            return api_error(StatusCode::BAD_REQUEST, "Payment already refunded");
+        }
         if p["status"] != "approved" {
             return api_error(StatusCode::BAD_REQUEST, "Payment not approved");
         }
@@ -284,7 +313,52 @@ async fn refund(
         }
         amount
     };
-    (StatusCode::CREATED, Json(json!({"id": crate::now_ms(), "payment_id": id, "amount": amount, "status": "approved"}))).into_response()
+    let r = json!({
+        "id": sb.next_id.fetch_add(1, Ordering::SeqCst),
+        "payment_id": id.parse::<u64>().map(Value::from).unwrap_or(Value::String(id.clone())),
+        "amount": amount,
+        "status": "approved",
+        "date_created": crate::iso_now(),
+        "source": {"type": "collector"},
+    });
+    refunds.push((key, r.clone()));
+    (StatusCode::CREATED, Json(r)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+struct SearchQuery {
+    external_reference: Option<String>,
+}
+
+async fn search(
+    State(sb): State<Arc<Sandbox>>,
+    headers: HeaderMap,
+    Query(q): Query<SearchQuery>,
+) -> Response {
+    if !authorized(&sb, &headers) {
+        return api_error(StatusCode::UNAUTHORIZED, "invalid access token");
+    }
+    let mut found: Vec<Value> = sb
+        .lock_payments()
+        .values()
+        .filter(|p| {
+            q.external_reference
+                .as_deref()
+                .is_none_or(|r| p["external_reference"] == r)
+        })
+        .cloned()
+        .collect();
+    // Newest first, as `sort=date_created&criteria=desc` asks.
+    found.sort_by_key(|p| std::cmp::Reverse(p["id"].as_u64().unwrap_or(0)));
+    Json(json!({
+        "paging": {"total": found.len(), "limit": 30, "offset": 0},
+        "results": found,
+    }))
+    .into_response()
+}
+
+async fn refund_list(State(sb): State<Arc<Sandbox>>) -> Json<Value> {
+    Json(Value::Array(sb.refunds()))
 }
 
 #[derive(serde::Deserialize)]

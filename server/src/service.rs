@@ -428,6 +428,11 @@ pub async fn check_webhook(app: &App, w: &WebhookInput) -> SResult<WebhookCheck>
 /// Step two, after answering: the payment's truth comes from Mercado Pago,
 /// never from the notification. Marks the order PAID at most once.
 pub async fn process_payment_notice(app: &App, payment_id: &str) -> SResult<&'static str> {
+    process_payment_as(app, payment_id, "webhook:mercadopago").await
+}
+
+/// [`process_payment_notice`] on behalf of `actor` (an operator's check-payment --fix).
+pub async fn process_payment_as(app: &App, payment_id: &str, actor: &str) -> SResult<&'static str> {
     let outcome = |o: &'static str| {
         metrics::counter!("webhooks_total", "outcome" => o).increment(1);
         Ok(o)
@@ -487,13 +492,7 @@ pub async fn process_payment_notice(app: &App, payment_id: &str) -> SResult<&'st
     let mail = render_email(app, &order, "payment_confirmed")?;
     if app
         .db
-        .mark_paid(
-            &order.id,
-            &p.id_text(),
-            "webhook:mercadopago",
-            &mail,
-            app.cfg.max_attempts,
-        )
+        .mark_paid(&order.id, &p.id_text(), actor, &mail, app.cfg.max_attempts)
         .await?
     {
         tracing::info!(order_id = %order.id, payment_id, "order paid, conversion queued");

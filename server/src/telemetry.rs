@@ -6,11 +6,19 @@ use std::sync::OnceLock;
 pub fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("CONVERSOR_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let _ = tracing_subscriber::fmt()
-        .json()
-        .with_current_span(true)
-        .with_span_list(false)
-        .with_env_filter(filter)
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // The same JSON lines as before on stdout; lines with an order_id are also
+    // captured for the shared database (`ops::logs`).
+    let _ = tracing_subscriber::registry()
+        .with(filter)
+        .with(
+            tracing_subscriber::fmt::layer()
+                .json()
+                .with_current_span(true)
+                .with_span_list(false),
+        )
+        .with(crate::ops::logs::layer())
         .try_init();
 }
 

@@ -148,6 +148,42 @@ impl MercadoPago {
         Self::parse(resp).await
     }
 
+    /// `GET /v1/payments/search?external_reference=`: every payment made for an
+    /// order (the operator's view when our own record of the payment is missing).
+    pub async fn search_payments(&self, external_reference: &str) -> Result<Vec<Payment>, MpError> {
+        let url = reqwest::Url::parse_with_params(
+            &format!("{}/v1/payments/search", self.base_url),
+            &[
+                ("external_reference", external_reference),
+                ("sort", "date_created"),
+                ("criteria", "desc"),
+            ],
+        )
+        .map_err(|e| MpError::Api {
+            status: 0,
+            body: e.to_string(),
+        })?;
+        let resp = self
+            .http
+            .get(url)
+            .bearer_auth(&self.access_token)
+            .send()
+            .await?;
+        let status = resp.status();
+        if !status.is_success() {
+            return Err(MpError::Api {
+                status: status.as_u16(),
+                body: resp.text().await.unwrap_or_default(),
+            });
+        }
+        #[derive(Deserialize)]
+        struct Page {
+            #[serde(default)]
+            results: Vec<Payment>,
+        }
+        Ok(resp.json::<Page>().await?.results)
+    }
+
     /// `POST /v1/payments/{id}/refunds`: full refund without an amount.
     pub async fn refund(
         &self,

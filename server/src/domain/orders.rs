@@ -58,6 +58,8 @@ pub struct InvalidTransition {
 
 /// Allowed moves. A job retried after a crash finds its order already
 /// PROCESSING, so PROCESSING → PROCESSING is allowed (it records the retry).
+/// FAILED → PROCESSING happens only when an operator requeued the failed
+/// order's job (`ops::requeue`, recorded with the operator as actor).
 pub fn check_transition(from: Status, to: Status) -> Result<(), InvalidTransition> {
     use Status::*;
     let ok = matches!(
@@ -68,6 +70,7 @@ pub fn check_transition(from: Status, to: Status) -> Result<(), InvalidTransitio
             | (Processing, Completed)
             | (Processing, Failed)
             | (Paid, Failed)
+            | (Failed, Processing)
     );
     if ok {
         Ok(())
@@ -122,6 +125,12 @@ mod tests {
                 Err(InvalidTransition { from: a, to: b })
             );
         }
+    }
+
+    #[test]
+    fn an_operator_requeue_reprocesses_a_failed_order() {
+        assert_eq!(check_transition(Failed, Processing), Ok(()));
+        assert!(check_transition(Failed, Completed).is_err());
     }
 
     #[test]

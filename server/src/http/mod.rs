@@ -18,6 +18,7 @@ pub fn router(app: Arc<App>) -> Router {
         .merge(pages::router())
         .merge(ops::router())
         .merge(crate::desk::router())
+        .merge(crate::ops::http::router(&app))
         .with_state(app.clone());
     if let Some(sb) = &app.sandbox {
         r = r.nest("/sandbox/mp", sb.router());

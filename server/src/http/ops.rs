@@ -97,5 +97,7 @@ pub fn openapi_doc() -> serde_json::Value {
 }
 
 async fn openapi() -> Json<serde_json::Value> {
-    Json(openapi_doc())
+    let mut doc = openapi_doc();
+    crate::ops::http::document(&mut doc);
+    Json(doc)
 }
