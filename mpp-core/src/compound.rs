@@ -1,18 +1,23 @@
-//! A read-only compound file (OLE2/CFB, [MS-CFB]) over a byte slice.
+//! A read-only compound file (OLE2/CFB, [MS-CFB]) over a byte slice or a
+//! seekable reader.
 //!
 //! Only what a reader of `.mpp` files needs: find a stream by path and copy
-//! its bytes out. Nothing is decoded up front except the header and the list
-//! of FAT sectors; FAT and mini-FAT entries are read in place, so opening a
-//! file and reading the few dozen streams a project uses touches little more
-//! than those streams' sectors. Every chain walk is bounded by the number of
-//! sectors the file can hold, so cycles end in an error, never a hang.
+//! its bytes out. Opening reads the header, the FAT and the mini FAT; the
+//! directory and the streams are read when asked for, straight from the
+//! source (a slice is copied from, a file is read at an offset), so a file
+//! on disk is never loaded whole. Every chain walk is bounded by the number
+//! of sectors the file can hold, so cycles end in an error, never a hang.
 
-use crate::bytes::{slice, u16_at, u32_at, u8_at};
+use std::cell::RefCell;
+use std::io::{Read, Seek, SeekFrom};
+
+use crate::bytes::{u16_at, u32_at, u8_at};
 
 const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
 const NO_STREAM: u32 = 0xFFFF_FFFF;
 const DIR_ENTRY: usize = 128;
 const MINI_SECTOR: usize = 64;
+const HEADER: usize = 512;
 const HEADER_DIFAT: usize = 109;
 
 /// Why the container could not be read.
@@ -23,33 +28,81 @@ fn err<T>(msg: impl Into<String>) -> Result<T, CfbError> {
     Err(CfbError(msg.into()))
 }
 
+/// Where the bytes of a compound file come from.
+pub trait Source {
+    /// The length of the whole file.
+    fn size(&self) -> u64;
+    /// Fills `buf` from `offset`; false when those bytes are not all there.
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> bool;
+}
+
+impl Source for &[u8] {
+    fn size(&self) -> u64 {
+        self.len() as u64
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> bool {
+        let bytes = usize::try_from(offset)
+            .ok()
+            .and_then(|start| Some(start..start.checked_add(buf.len())?))
+            .and_then(|range| self.get(range));
+        match bytes {
+            Some(bytes) => {
+                buf.copy_from_slice(bytes);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// A seekable reader (an open `File`) as a source.
+pub struct SeekSource<R> {
+    inner: RefCell<R>,
+    len: u64,
+}
+
+impl<R: Read + Seek> SeekSource<R> {
+    pub fn new(mut inner: R) -> std::io::Result<Self> {
+        let len = inner.seek(SeekFrom::End(0))?;
+        Ok(SeekSource {
+            inner: RefCell::new(inner),
+            len,
+        })
+    }
+}
+
+impl<R: Read + Seek> Source for SeekSource<R> {
+    fn size(&self) -> u64 {
+        self.len
+    }
+
+    fn read_at(&self, offset: u64, buf: &mut [u8]) -> bool {
+        let in_file = offset
+            .checked_add(buf.len() as u64)
+            .is_some_and(|end| end <= self.len);
+        let Ok(mut r) = self.inner.try_borrow_mut() else {
+            return false;
+        };
+        in_file && r.seek(SeekFrom::Start(offset)).is_ok() && r.read_exact(buf).is_ok()
+    }
+}
+
 /// An opened compound file.
 pub struct Compound<'a> {
-    data: &'a [u8],
+    src: Box<dyn Source + 'a>,
+    len: u64,
     sector_shift: u32,
     major_version: u16,
-    /// The sectors holding the FAT, in order.
-    fat_sectors: Vec<u32>,
-    /// The sectors holding the mini FAT, in order.
-    minifat_sectors: Vec<u32>,
+    /// The whole FAT: the next sector of each sector's chain.
+    fat: Vec<u32>,
+    /// The whole mini FAT.
+    minifat: Vec<u32>,
     /// The sectors of the mini stream (the root entry's stream), in order.
     ministream_sectors: Vec<u32>,
     /// The sectors of the directory, in order.
     dir_sectors: Vec<u32>,
     mini_cutoff: u64,
-}
-
-/// A stream found in the directory, not read yet.
-#[derive(Debug, Clone, Copy)]
-pub struct Stream<'a> {
-    entry: Entry<'a>,
-}
-
-impl Stream<'_> {
-    /// The size the directory declares (checked against the chain on read).
-    pub fn size(&self) -> u64 {
-        self.entry.size
-    }
 }
 
 /// A directory entry's kind.
@@ -63,9 +116,10 @@ pub enum EntryKind {
 
 /// The fields of a directory entry this reader uses.
 #[derive(Debug, Clone, Copy)]
-struct Entry<'a> {
-    /// UTF-16LE name bytes without the terminator.
-    name: &'a [u8],
+struct Entry {
+    /// UTF-16LE name bytes; `name_len` of them are used (no terminator).
+    name: [u8; 64],
+    name_len: usize,
     kind: EntryKind,
     left: u32,
     right: u32,
@@ -74,8 +128,38 @@ struct Entry<'a> {
     size: u64,
 }
 
+impl Entry {
+    fn name(&self) -> &[u8] {
+        self.name.get(..self.name_len).unwrap_or_default()
+    }
+}
+
+/// A stream found in the directory, not read yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Stream {
+    entry: Entry,
+}
+
+impl Stream {
+    /// The size the directory declares (checked against the chain on read).
+    pub fn size(&self) -> u64 {
+        self.entry.size
+    }
+}
+
 impl<'a> Compound<'a> {
+    /// Opens a compound file held in memory.
     pub fn open(data: &'a [u8]) -> Result<Compound<'a>, CfbError> {
+        Compound::open_source(Box::new(data))
+    }
+
+    /// Opens a compound file through a source; reads its header, FAT and mini FAT.
+    pub fn open_source(src: Box<dyn Source + 'a>) -> Result<Compound<'a>, CfbError> {
+        let mut header = [0u8; HEADER];
+        if !src.read_at(0, &mut header) {
+            return err("shorter than a compound-file header");
+        }
+        let data = header.as_slice();
         if u16_at(data, 0x1C) != Some(0xFFFE) {
             return err("bad byte order mark");
         }
@@ -98,12 +182,14 @@ impl<'a> Compound<'a> {
         let mini_cutoff = u64::from(field(0x38)?);
         let first_minifat = field(0x3C)?;
         let first_difat = field(0x44)?;
+        let len = src.size();
         let mut c = Compound {
-            data,
+            src,
+            len,
             sector_shift,
             major_version,
-            fat_sectors: Vec::new(),
-            minifat_sectors: Vec::new(),
+            fat: Vec::new(),
+            minifat: Vec::new(),
             ministream_sectors: Vec::new(),
             dir_sectors: Vec::new(),
             mini_cutoff,
@@ -113,48 +199,46 @@ impl<'a> Compound<'a> {
         if fat_count > c.max_sectors() {
             return err("FAT sector count larger than the file");
         }
-        let mut fat = Vec::with_capacity(fat_count);
+        let mut fat_sectors = Vec::with_capacity(fat_count);
         for i in 0..HEADER_DIFAT.min(fat_count) {
-            fat.push(field(0x4C + 4 * i)?);
+            fat_sectors.push(field(0x4C + 4 * i)?);
         }
-        let per_difat = c.sector_size() / 4 - 1;
+        let per_sector = c.sector_size() / 4;
         let mut difat = first_difat;
         let mut steps = 0usize;
-        while fat.len() < fat_count && difat < END_OF_CHAIN {
+        let mut sector = vec![0u8; c.sector_size()];
+        while fat_sectors.len() < fat_count && difat < END_OF_CHAIN {
             steps += 1;
             if steps > c.max_sectors() {
                 return err("DIFAT chain does not end");
             }
-            let sector = c
-                .sector(difat)
-                .ok_or_else(|| CfbError("DIFAT sector outside the file".into()))?;
-            for i in 0..per_difat {
-                if fat.len() >= fat_count {
+            if !c.read_sector(difat, &mut sector) {
+                return err("DIFAT sector outside the file");
+            }
+            for i in 0..per_sector - 1 {
+                if fat_sectors.len() >= fat_count {
                     break;
                 }
-                fat.push(u32_at(sector, 4 * i).unwrap_or(NO_STREAM));
+                fat_sectors.push(u32_at(&sector, 4 * i).unwrap_or(NO_STREAM));
             }
-            difat = u32_at(sector, 4 * per_difat).unwrap_or(END_OF_CHAIN);
+            difat = u32_at(&sector, 4 * (per_sector - 1)).unwrap_or(END_OF_CHAIN);
         }
-        if fat.len() < fat_count {
+        if fat_sectors.len() < fat_count {
             return err("missing FAT sectors");
         }
-        c.fat_sectors = fat;
+        c.fat = c.table(&fat_sectors, "FAT")?;
         c.dir_sectors = c.chain(first_dir)?;
-        c.minifat_sectors = if first_minifat >= END_OF_CHAIN {
-            Vec::new()
-        } else {
-            c.chain(first_minifat)?
-        };
+        if first_minifat < END_OF_CHAIN {
+            let sectors = c.chain(first_minifat)?;
+            c.minifat = c.table(&sectors, "mini FAT")?;
+        }
         let root = c
             .entry(0)
             .filter(|e| e.kind == EntryKind::Root)
             .ok_or_else(|| CfbError("no root entry".into()))?;
-        c.ministream_sectors = if root.start >= END_OF_CHAIN || root.size == 0 {
-            Vec::new()
-        } else {
-            c.chain(root.start)?
-        };
+        if root.start < END_OF_CHAIN && root.size != 0 {
+            c.ministream_sectors = c.chain(root.start)?;
+        }
         Ok(c)
     }
 
@@ -164,23 +248,50 @@ impl<'a> Compound<'a> {
 
     /// An upper bound of the sectors the file can hold (bounds every walk).
     fn max_sectors(&self) -> usize {
-        (self.data.len() >> self.sector_shift) + 1
+        usize::try_from(self.len >> self.sector_shift)
+            .unwrap_or(usize::MAX)
+            .saturating_add(1)
     }
 
-    /// The bytes of sector `n` (a short last sector is cut at the file end).
-    fn sector(&self, n: u32) -> Option<&'a [u8]> {
-        let size = self.sector_size();
-        let start = usize::try_from(n).ok()?.checked_add(1)?.checked_mul(size)?;
-        let end = start.checked_add(size)?.min(self.data.len());
-        self.data.get(start..end).filter(|s| !s.is_empty())
+    /// The file offset of sector `n`.
+    fn offset(&self, n: u32) -> Option<u64> {
+        u64::from(n)
+            .checked_add(1)?
+            .checked_mul(1u64 << self.sector_shift)
+    }
+
+    /// Reads sector `n` into `buf` (one sector long); a short last sector is
+    /// padded with zeros.
+    fn read_sector(&self, n: u32, buf: &mut [u8]) -> bool {
+        let Some(start) = self.offset(n).filter(|&s| s < self.len) else {
+            return false;
+        };
+        let have = usize::try_from(self.len - start).unwrap_or(usize::MAX);
+        let take = have.min(buf.len());
+        buf.iter_mut().skip(take).for_each(|b| *b = 0);
+        buf.get_mut(..take)
+            .is_some_and(|head| self.src.read_at(start, head))
+    }
+
+    /// The little-endian `u32` entries of the sectors listed, in order.
+    fn table(&self, sectors: &[u32], what: &str) -> Result<Vec<u32>, CfbError> {
+        let mut out = Vec::with_capacity(sectors.len().saturating_mul(self.sector_size() / 4));
+        let mut buf = vec![0u8; self.sector_size()];
+        for &s in sectors {
+            if !self.read_sector(s, &mut buf) {
+                return err(format!("{what} sector {s} outside the file"));
+            }
+            out.extend(
+                buf.chunks_exact(4)
+                    .map(|c| u32_at(c, 0).unwrap_or(NO_STREAM)),
+            );
+        }
+        Ok(out)
     }
 
     /// The FAT entry of sector `n`: the next sector of its chain.
     fn next(&self, n: u32) -> Option<u32> {
-        let per = self.sector_size() / 4;
-        let n = usize::try_from(n).ok()?;
-        let fat_sector = *self.fat_sectors.get(n / per)?;
-        u32_at(self.sector(fat_sector)?, (n % per) * 4)
+        self.fat.get(usize::try_from(n).ok()?).copied()
     }
 
     /// The sectors of the chain starting at `start`.
@@ -201,42 +312,49 @@ impl<'a> Compound<'a> {
 
     /// The mini FAT entry of mini sector `n`.
     fn mini_next(&self, n: u32) -> Option<u32> {
-        let per = self.sector_size() / 4;
-        let n = usize::try_from(n).ok()?;
-        let sector = *self.minifat_sectors.get(n / per)?;
-        u32_at(self.sector(sector)?, (n % per) * 4)
+        self.minifat.get(usize::try_from(n).ok()?).copied()
     }
 
-    /// The 64 bytes of mini sector `n` in the mini stream.
-    fn mini_sector(&self, n: u32) -> Option<&'a [u8]> {
+    /// The file offset of mini sector `n` and how many of its 64 bytes the
+    /// mini stream's sector holds.
+    fn mini_offset(&self, n: u32) -> Option<u64> {
         let per = self.sector_size() / MINI_SECTOR;
         let n = usize::try_from(n).ok()?;
-        let sector = self.sector(*self.ministream_sectors.get(n / per)?)?;
-        let off = (n % per) * MINI_SECTOR;
-        sector.get(off..off.checked_add(MINI_SECTOR)?.min(sector.len()))
+        let sector = *self.ministream_sectors.get(n / per)?;
+        let within = ((n % per) * MINI_SECTOR) as u64;
+        self.offset(sector)?.checked_add(within)
     }
 
-    /// Directory entry `id`, if it exists and is in use.
-    fn entry(&self, id: u32) -> Option<Entry<'a>> {
+    /// Directory entry `id`, if it exists.
+    fn entry(&self, id: u32) -> Option<Entry> {
         let per = self.sector_size() / DIR_ENTRY;
         let id = usize::try_from(id).ok()?;
-        let sector = self.sector(*self.dir_sectors.get(id / per)?)?;
-        let e = slice(sector, (id % per) * DIR_ENTRY, DIR_ENTRY)?;
-        let kind = match u8_at(e, 0x42)? {
+        let sector = *self.dir_sectors.get(id / per)?;
+        let at = self
+            .offset(sector)?
+            .checked_add(((id % per) * DIR_ENTRY) as u64)?;
+        let mut e = [0u8; DIR_ENTRY];
+        if !self.src.read_at(at, &mut e) {
+            return None;
+        }
+        let kind = match u8_at(&e, 0x42)? {
             1 => EntryKind::Storage,
             2 => EntryKind::Stream,
             5 => EntryKind::Root,
             _ => EntryKind::Other,
         };
-        let name_len = usize::from(u16_at(e, 0x40)?).min(64).saturating_sub(2) & !1;
-        let size = u64::from(u32_at(e, 0x78)?) | u64::from(u32_at(e, 0x7C)?) << 32;
+        let name_len = usize::from(u16_at(&e, 0x40)?).min(64).saturating_sub(2) & !1;
+        let mut name = [0u8; 64];
+        name.copy_from_slice(e.get(..64)?);
+        let size = u64::from(u32_at(&e, 0x78)?) | u64::from(u32_at(&e, 0x7C)?) << 32;
         Some(Entry {
-            name: e.get(..name_len)?,
+            name,
+            name_len,
             kind,
-            left: u32_at(e, 0x44)?,
-            right: u32_at(e, 0x48)?,
-            child: u32_at(e, 0x4C)?,
-            start: u32_at(e, 0x74)?,
+            left: u32_at(&e, 0x44)?,
+            right: u32_at(&e, 0x48)?,
+            child: u32_at(&e, 0x4C)?,
+            start: u32_at(&e, 0x74)?,
             // Version 3 files may leave garbage in the high half.
             size: if self.major_version == 3 {
                 size & 0xFFFF_FFFF
@@ -254,7 +372,7 @@ impl<'a> Compound<'a> {
     /// The child of storage `parent` named `name` (compared case-insensitively,
     /// as the format does). Walks the whole sibling tree rather than trusting
     /// its ordering; each entry is visited at most once.
-    fn child(&self, parent: u32, name: &str) -> Option<(u32, Entry<'a>)> {
+    fn child(&self, parent: u32, name: &str) -> Option<(u32, Entry)> {
         let root = self.entry(parent)?.child;
         let mut stack = vec![root];
         let mut visits = 0usize;
@@ -267,7 +385,7 @@ impl<'a> Compound<'a> {
                 return None;
             }
             let e = self.entry(id)?;
-            if name_eq(e.name, name) {
+            if name_eq(e.name(), name) {
                 return Some((id, e));
             }
             stack.push(e.left);
@@ -276,7 +394,7 @@ impl<'a> Compound<'a> {
         None
     }
 
-    fn find(&self, path: &str) -> Option<Entry<'a>> {
+    fn find(&self, path: &str) -> Option<Entry> {
         let mut id = 0u32;
         let mut found = self.entry(0)?;
         for part in path.split('/').filter(|p| !p.is_empty()) {
@@ -299,7 +417,7 @@ impl<'a> Compound<'a> {
     }
 
     /// Finds stream `path` (one directory walk), to check its size before reading.
-    pub fn stream(&self, path: &str) -> Option<Stream<'a>> {
+    pub fn stream(&self, path: &str) -> Option<Stream> {
         self.find(path)
             .filter(|e| e.kind == EntryKind::Stream)
             .map(|entry| Stream { entry })
@@ -316,8 +434,16 @@ impl<'a> Compound<'a> {
         Ok(true)
     }
 
+    /// Appends `want` bytes read at `offset` to `out`.
+    fn append(&self, offset: u64, want: usize, out: &mut Vec<u8>) -> bool {
+        let start = out.len();
+        out.resize(start.saturating_add(want), 0);
+        out.get_mut(start..)
+            .is_some_and(|tail| self.src.read_at(offset, tail))
+    }
+
     /// Copies a stream found by [`Compound::stream`] into `out` (cleared first).
-    pub fn read(&self, stream: &Stream<'a>, out: &mut Vec<u8>) -> Result<(), CfbError> {
+    pub fn read(&self, stream: &Stream, out: &mut Vec<u8>) -> Result<(), CfbError> {
         out.clear();
         let e = stream.entry;
         let Ok(size) = usize::try_from(e.size) else {
@@ -326,7 +452,7 @@ impl<'a> Compound<'a> {
         if size == 0 {
             return Ok(());
         }
-        if size > self.data.len() {
+        if e.size > self.len {
             return err("stream larger than the file");
         }
         out.reserve_exact(size);
@@ -339,11 +465,13 @@ impl<'a> Compound<'a> {
                 if steps > limit {
                     return err("mini sector chain does not end");
                 }
-                let bytes = self
-                    .mini_sector(s)
-                    .ok_or_else(|| CfbError(format!("mini sector {s} outside the mini stream")))?;
-                let take = bytes.len().min(size - out.len());
-                out.extend_from_slice(bytes.get(..take).unwrap_or_default());
+                let take = MINI_SECTOR.min(size - out.len());
+                let read = self
+                    .mini_offset(s)
+                    .is_some_and(|at| self.append(at, take, out));
+                if !read {
+                    return err(format!("mini sector {s} outside the mini stream"));
+                }
                 s = self.mini_next(s).unwrap_or(END_OF_CHAIN);
                 if s == END_OF_CHAIN && out.len() < size {
                     return err("stream shorter than its size");
@@ -377,13 +505,12 @@ impl<'a> Compound<'a> {
                     }
                 }
                 let want = (run << self.sector_shift).min(remaining);
-                let bytes = usize::try_from(first)
-                    .ok()
-                    .and_then(|f| f.checked_add(1))
-                    .and_then(|f| f.checked_mul(self.sector_size()))
-                    .and_then(|start| slice(self.data, start, want))
-                    .ok_or_else(|| CfbError(format!("sector {first} outside the file")))?;
-                out.extend_from_slice(bytes);
+                let read = self
+                    .offset(first)
+                    .is_some_and(|at| self.append(at, want, out));
+                if !read {
+                    return err(format!("sector {first} outside the file"));
+                }
                 s = next.unwrap_or(END_OF_CHAIN);
                 if s == END_OF_CHAIN && out.len() < size {
                     return err("stream shorter than its size");
@@ -550,6 +677,24 @@ mod tests {
         assert!(!c.is_stream("Dir"));
         assert!(!c.read_stream("Dir/Missing", &mut out).unwrap());
         assert!(!c.read_stream("Big/Small", &mut out).unwrap());
+    }
+
+    #[test]
+    fn a_seekable_reader_reads_the_same_as_the_slice() {
+        let f = build(&[]);
+        let src = SeekSource::new(std::io::Cursor::new(f.clone())).unwrap();
+        let c = Compound::open_source(Box::new(src)).unwrap();
+        let mut out = Vec::new();
+        assert!(c.read_stream("Big", &mut out).unwrap());
+        assert_eq!(out, big_data());
+        assert!(c.read_stream("Dir/Small", &mut out).unwrap());
+        assert_eq!(out, small_data());
+        // Cut inside the big stream: the header and directory still read,
+        // the stream does not.
+        let cut = SeekSource::new(std::io::Cursor::new(f[..512 * 9].to_vec())).unwrap();
+        let c = Compound::open_source(Box::new(cut)).unwrap();
+        assert!(c.read_stream("Dir/Small", &mut out).unwrap());
+        assert!(c.read_stream("Big", &mut out).is_err());
     }
 
     #[test]
