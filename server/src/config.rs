@@ -81,6 +81,10 @@ pub struct Config {
         hide = true
     )]
     pub test_job_delay_ms: u64,
+    /// `live` (needs MP_ACCESS_TOKEN) or `test` (refuses one): a guard against
+    /// starting production in test mode because a token was left out.
+    #[arg(long, env = "MP_MODE")]
+    pub mp_mode: Option<String>,
 }
 
 impl Config {
@@ -92,5 +96,15 @@ impl Config {
 
     pub fn test_mode(&self) -> bool {
         self.mp_access_token.is_none()
+    }
+
+    /// Refuses an `mp_mode` that contradicts the credentials.
+    pub fn check_mp_mode(&self) -> Result<(), String> {
+        match (self.mp_mode.as_deref(), self.test_mode()) {
+            (None, _) | (Some("live"), false) | (Some("test"), true) => Ok(()),
+            (Some("live"), true) => Err("MP_MODE=live needs MP_ACCESS_TOKEN".into()),
+            (Some("test"), false) => Err("MP_MODE=test with MP_ACCESS_TOKEN set".into()),
+            (Some(other), _) => Err(format!("MP_MODE must be live or test, not {other:?}")),
+        }
     }
 }

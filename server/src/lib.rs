@@ -8,6 +8,7 @@
 
 pub mod adapters;
 pub mod config;
+pub mod config_file;
 pub mod domain;
 pub mod http;
 pub mod sandbox;
@@ -127,6 +128,7 @@ pub async fn build(
     addr: Option<std::net::SocketAddr>,
 ) -> anyhow_lite::Result<Arc<App>> {
     init_tls();
+    cfg.check_mp_mode()?;
     std::fs::create_dir_all(&cfg.data_dir)?;
     let secret = load_secret(&cfg)?;
     let db = Db::connect(&cfg.database_url()).await?;

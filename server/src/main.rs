@@ -11,6 +11,9 @@ use std::net::SocketAddr;
     about = "ConversorMPP: upload → pay → convert → download"
 )]
 struct Cli {
+    /// TOML settings under flags and environment (see conversor.example.toml).
+    #[arg(long, env = "CONVERSOR_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -94,7 +97,7 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
     telemetry::init_logs();
     let _ = telemetry::metrics();
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    match Cli::parse().cmd {
+    match conversor_server::config_file::parse::<Cli>().cmd {
         Cmd::Serve { bind, workers, cfg } => {
             let listener = tokio::net::TcpListener::bind(bind).await?;
             let addr = listener.local_addr()?;
