@@ -13,4 +13,5 @@ cd "$(dirname "$0")/.."
 
 start=$(date +%s)
 cargo test -p conversor-server --test e2e --test queue
+cargo test -p conversor-server --test services
 echo "server e2e on PostgreSQL + SeaweedFS + SMTP: $(( $(date +%s) - start )) s"

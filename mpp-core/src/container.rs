@@ -3,7 +3,7 @@
 // Sizes and offsets here come from the file: overflow must be checked.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
-use std::io::{Cursor, Read};
+use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use crate::bytes::{slice, u32_at};
 use crate::error::{Error, Result};
@@ -93,9 +93,20 @@ impl CompObj {
     }
 }
 
+/// What a container reads from: bytes in memory or a seekable file.
+pub trait ReadSeek: Read + Seek {}
+impl<T: Read + Seek> ReadSeek for T {}
+
+const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+fn not_ole2() -> Error {
+    Error::NotCompoundFile("the file does not start with the OLE2 signature".into())
+}
+
 /// An opened compound file whose streams are read whole, under a size limit.
+/// Over a file, only the directory and the streams asked for are read.
 pub struct Container<'a> {
-    cfb: cfb::CompoundFile<Cursor<&'a [u8]>>,
+    cfb: cfb::CompoundFile<Box<dyn ReadSeek + 'a>>,
     max_stream: u64,
     /// A stream cannot hold more than the whole file.
     file_len: u64,
@@ -103,18 +114,31 @@ pub struct Container<'a> {
 
 impl<'a> Container<'a> {
     pub fn open(data: &'a [u8], max_stream: u64) -> Result<Self> {
-        const MAGIC: [u8; 8] = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
         if data.get(..8) != Some(&MAGIC[..]) {
-            return Err(Error::NotCompoundFile(
-                "the file does not start with the OLE2 signature".into(),
-            ));
+            return Err(not_ole2());
         }
-        let cfb = cfb::CompoundFile::open(Cursor::new(data))
-            .map_err(|e| Error::NotCompoundFile(e.to_string()))?;
+        Self::open_cfb(Box::new(Cursor::new(data)), max_stream, data.len() as u64)
+    }
+
+    /// Opens a compound file through a reader (a `File`) without reading it
+    /// whole; `len` is the reader's length from its start.
+    pub fn open_reader(mut reader: impl ReadSeek + 'a, len: u64, max_stream: u64) -> Result<Self> {
+        let mut head = [0u8; 8];
+        reader.seek(SeekFrom::Start(0))?;
+        if len < 8 || reader.read_exact(&mut head).is_err() || head != MAGIC {
+            return Err(not_ole2());
+        }
+        reader.seek(SeekFrom::Start(0))?;
+        Self::open_cfb(Box::new(reader), max_stream, len)
+    }
+
+    fn open_cfb(reader: Box<dyn ReadSeek + 'a>, max_stream: u64, file_len: u64) -> Result<Self> {
+        let cfb =
+            cfb::CompoundFile::open(reader).map_err(|e| Error::NotCompoundFile(e.to_string()))?;
         Ok(Container {
             cfb,
             max_stream,
-            file_len: data.len() as u64,
+            file_len,
         })
     }
 
