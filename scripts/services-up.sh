@@ -43,13 +43,13 @@ trap services_down EXIT
 
 # Every port free-picked now (SeaweedFS's master, volume, filer and s3 each
 # listen on an HTTP and a gRPC port).
-mapfile -t PORTS < <(python3 "$(dirname "${BASH_SOURCE[0]}")/free-ports.py" 13)
+mapfile -t PORTS < <(python3 "$(dirname "${BASH_SOURCE[0]}")/free-ports.py" 14)
 PG_PORT=${PORTS[0]} SMTP_PORT=${PORTS[1]} S3_PORT=${PORTS[2]}
 WEED_PORTS=(-s3.port="${PORTS[2]}" -s3.port.grpc="${PORTS[3]}" -master.port="${PORTS[4]}"
     -master.port.grpc="${PORTS[5]}" -volume.port="${PORTS[6]}" -volume.port.grpc="${PORTS[7]}"
     -filer.port="${PORTS[8]}" -filer.port.grpc="${PORTS[9]}" -admin.port="${PORTS[10]}"
     -admin.port.grpc="${PORTS[11]}")
-SMTPS_PORT=${PORTS[12]}
+SMTPS_PORT=${PORTS[12]} STARTTLS_PORT=${PORTS[13]}
 
 mkdir -p "$RUN/pg"
 [ "$(id -u)" = 0 ] && chown postgres "$RUN/pg"
@@ -70,14 +70,35 @@ JSON
 SERVICE_PIDS+=($!)
 "$VENV/bin/python" -m aiosmtpd -n -l "127.0.0.1:$SMTP_PORT" -c aiosmtpd.handlers.Mailbox "$RUN/maildir" >"$RUN/smtp.log" 2>&1 &
 SERVICE_PIDS+=($!)
+# TLS + AUTH sinks: a throwaway CA and a server certificate for 127.0.0.1/localhost.
+command -v openssl >/dev/null || { export DEBIAN_FRONTEND=noninteractive; apt-get install -y -q openssl >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q openssl >/dev/null; }; }
+mkdir -p "$RUN/tls"
+(cd "$RUN/tls" &&
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
+        -days 2 -subj /CN=conversor-test-ca 2>/dev/null &&
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout server.key -out server.csr \
+        -subj /CN=localhost 2>/dev/null &&
+    printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' >ext &&
+    openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 \
+        -extfile ext 2>/dev/null)
+SMTP_USER=conversor SMTP_PASS='s3nh@:segura'
+"$VENV/bin/python" "$(dirname "${BASH_SOURCE[0]}")/smtp_tls_sink.py" "$SMTPS_PORT" "$STARTTLS_PORT" \
+    "$RUN/tls/server.pem" "$RUN/tls/server.key" "$RUN/maildir-tls" "$SMTP_USER" "$SMTP_PASS" >"$RUN/smtp-tls.log" 2>&1 &
+SERVICE_PIDS+=($!)
 for i in $(seq 1 150); do
-    curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null && break
-    [ "$i" = 150 ] && { echo "SeaweedFS or the SMTP sink did not start"; tail -20 "$RUN/weed/log" "$RUN/smtp.log"; exit 1; }
+    curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && (exec 3<>"/dev/tcp/127.0.0.1/$SMTP_PORT") 2>/dev/null &&
+        (exec 3<>"/dev/tcp/127.0.0.1/$SMTPS_PORT") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$STARTTLS_PORT") 2>/dev/null && break
+    [ "$i" = 150 ] && { echo "SeaweedFS or the SMTP sink did not start"; tail -20 "$RUN/weed/log" "$RUN/smtp.log" "$RUN/smtp-tls.log"; exit 1; }
     sleep 0.2
 done
-echo "seaweedfs S3 on 127.0.0.1:$S3_PORT, smtp sink on 127.0.0.1:$SMTP_PORT"
+echo "seaweedfs S3 on 127.0.0.1:$S3_PORT, smtp sink on 127.0.0.1:$SMTP_PORT, TLS+AUTH sinks on $SMTPS_PORT (smtps) and $STARTTLS_PORT (starttls)"
 
 export CONVERSOR_TEST_S3_ENDPOINT=http://127.0.0.1:$S3_PORT CONVERSOR_TEST_S3_BUCKET=results
 export CONVERSOR_TEST_S3_KEY=$S3_KEY CONVERSOR_TEST_S3_SECRET=$S3_SECRET
 export CONVERSOR_TEST_SMTP=127.0.0.1:$SMTP_PORT CONVERSOR_TEST_MAILDIR=$RUN/maildir
 export CONVERSOR_TEST_PG_ADMIN="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
+# The TLS sinks: URLs with the (percent-encoded) credentials, and the CA to trust.
+SMTP_USERINFO="$SMTP_USER:$(python3 -c 'import sys,urllib.parse;print(urllib.parse.quote(sys.argv[1],safe=""))' "$SMTP_PASS")"
+export CONVERSOR_TEST_SMTPS_URL="smtps://$SMTP_USERINFO@localhost:$SMTPS_PORT"
+export CONVERSOR_TEST_STARTTLS_URL="smtp://$SMTP_USERINFO@127.0.0.1:$STARTTLS_PORT?tls=required"
+export CONVERSOR_TEST_SMTP_CA=$RUN/tls/ca.pem CONVERSOR_TEST_TLS_MAILDIR=$RUN/maildir-tls

@@ -85,6 +85,14 @@ pub struct Config {
     /// starting production in test mode because a token was left out.
     #[arg(long, env = "MP_MODE")]
     pub mp_mode: Option<String>,
+    /// SMTP by URL, over TLS when asked: `smtps://user:pass@host:465` (implicit TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtp://host:25` (plain).
+    /// Wins over SMTP_SERVER.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// PEM file of extra CA certificates trusted for SMTP's TLS (a private relay's CA).
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 impl Config {

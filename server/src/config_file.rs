@@ -213,6 +213,11 @@ mod tests {
         assert_eq!(cfg.reconcile_secs, 120);
         assert_eq!(cfg.lease_secs, 30);
         assert_eq!(cfg.max_attempts, 3);
+        assert!(cfg
+            .smtp_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("smtps://") && u.ends_with(":465")));
+        assert_eq!(cfg.smtp_server, None);
         assert_eq!(cfg.mp_mode.as_deref(), Some("live"));
         assert!(cfg.check_mp_mode().is_ok());
         let mut test_mode = cfg.clone();

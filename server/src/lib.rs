@@ -155,9 +155,14 @@ pub async fn build(
         })?,
         None => Blobs::local(&cfg.data_dir.join("objects"))?,
     };
-    let mailer: Arc<dyn Mailer> = match &cfg.smtp_server {
-        Some(server) => Arc::new(adapters::mailer::Smtp::new(server, &cfg.mail_from)?),
-        None => Arc::new(Outbox {
+    let mailer: Arc<dyn Mailer> = match (&cfg.smtp_url, &cfg.smtp_server) {
+        (Some(url), _) => Arc::new(adapters::mailer::Smtp::from_url(
+            url,
+            cfg.smtp_ca_file.as_deref(),
+            &cfg.mail_from,
+        )?),
+        (None, Some(server)) => Arc::new(adapters::mailer::Smtp::new(server, &cfg.mail_from)?),
+        (None, None) => Arc::new(Outbox {
             dir: cfg.data_dir.join("outbox"),
             from: cfg.mail_from.clone(),
         }),

@@ -116,3 +116,117 @@ async fn large_upload_is_streamed_to_the_store() {
         0
     );
 }
+
+fn tls_sink() -> Option<(String, String, String, std::path::PathBuf)> {
+    match (
+        std::env::var("CONVERSOR_TEST_SMTPS_URL"),
+        std::env::var("CONVERSOR_TEST_STARTTLS_URL"),
+        std::env::var("CONVERSOR_TEST_SMTP_CA"),
+        std::env::var("CONVERSOR_TEST_TLS_MAILDIR"),
+    ) {
+        (Ok(a), Ok(b), Ok(c), Ok(d)) => Some((a, b, c, d.into())),
+        _ => {
+            eprintln!("skipping: no TLS SMTP sink (scripts/test-server.sh starts one)");
+            None
+        }
+    }
+}
+
+fn delivered(maildir: &std::path::Path, order_id: &str) -> usize {
+    let needle = format!("X-Conversor-Order: {order_id}");
+    std::fs::read_dir(maildir.join("new"))
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .filter(|m| m.contains(&needle))
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+/// Sends with a bound: a sink that stops answering must fail the test, not hang it.
+async fn send(m: &conversor_server::adapters::mailer::Smtp, order_id: &str) -> Result<(), String> {
+    use conversor_server::adapters::mailer::Mailer;
+    tokio::time::timeout(std::time::Duration::from_secs(15), m.send(&email(order_id)))
+        .await
+        .expect("SMTP send timed out")
+}
+
+fn email(order_id: &str) -> conversor_server::adapters::db::EmailRow {
+    conversor_server::adapters::db::EmailRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        order_id: order_id.into(),
+        kind: "download_ready".into(),
+        to_addr: "ana@example.com".into(),
+        subject: "Seu arquivo está pronto".into(),
+        body: "Olá, Ana.".into(),
+    }
+}
+
+/// SMTP_URL against aiosmtpd with a certificate from a throwaway CA and AUTH
+/// required: implicit TLS and STARTTLS deliver with the CA trusted; an untrusted
+/// certificate, a wrong password and a plain connection are refused.
+#[tokio::test]
+async fn smtp_over_tls_with_auth() {
+    use conversor_server::adapters::mailer::Smtp;
+    let Some((smtps, starttls, ca, maildir)) = tls_sink() else {
+        return;
+    };
+    let ca = std::path::PathBuf::from(ca);
+    let from = "ConversorMPP <nao-responda@conversormpp.com>";
+    for url in [&smtps, &starttls] {
+        let order = uuid::Uuid::new_v4().to_string();
+        let m = Smtp::from_url(url, Some(&ca), from).unwrap();
+        send(&m, &order).await.unwrap();
+        assert_eq!(delivered(&maildir, &order), 1, "{url}");
+        // Without the test CA the certificate is not trusted (Mozilla roots only).
+        eprintln!("{url}: delivered; now without the CA");
+        let m = Smtp::from_url(url, None, from).unwrap();
+        let e = send(&m, &order).await.unwrap_err();
+        assert!(e.to_lowercase().contains("certificate"), "{url}: {e}");
+        // A wrong password is refused by the server.
+        eprintln!("{url}: refused without the CA: {e}");
+        let wrong = url.replacen("s3nh%40%3Asegura", "errada", 1);
+        assert_ne!(&wrong, url);
+        let m = Smtp::from_url(&wrong, Some(&ca), from).unwrap();
+        assert!(send(&m, &order).await.is_err(), "{url}");
+        assert_eq!(delivered(&maildir, &order), 1);
+    }
+    // The STARTTLS port refuses mail from a client that never upgrades.
+    let order = uuid::Uuid::new_v4().to_string();
+    let plain = starttls.replacen("?tls=required", "", 1);
+    let m = Smtp::from_url(&plain, None, from).unwrap();
+    assert!(send(&m, &order).await.is_err());
+    assert_eq!(delivered(&maildir, &order), 0);
+}
+
+/// `conversor serve` with SMTP_URL and SMTP_CA_FILE sends the order's
+/// e-mails through the TLS sink.
+#[tokio::test]
+async fn serve_sends_order_mail_over_smtps() {
+    let (Some((smtps, _, ca, maildir)), Some(sample)) = (tls_sink(), corpus_file(SAMPLE)) else {
+        return;
+    };
+    let h = Harness::start(
+        1,
+        &[("SMTP_URL", smtps.as_str()), ("SMTP_CA_FILE", ca.as_str())],
+    )
+    .await;
+    let (id, token) = h.order(&std::fs::read(sample).unwrap()).await;
+    let (s, pay) = h
+        .pay(&id, &token, serde_json::json!({"method": "pix"}))
+        .await;
+    assert_eq!(s, 201, "{pay}");
+    h.approve(pay["id"].as_str().unwrap(), None).await;
+    h.wait_status(&id, &token, "COMPLETED", 30).await;
+    // Payment confirmed, then download ready.
+    let t0 = std::time::Instant::now();
+    while delivered(&maildir, &id) < 2 {
+        assert!(
+            t0.elapsed() < std::time::Duration::from_secs(20),
+            "mail not delivered; serve log:\n{}",
+            h.log("serve")
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(h.mails(&id), 0, "nothing through the plain sink");
+}
