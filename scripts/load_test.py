@@ -79,6 +79,8 @@ def drain(ids, workers):
     t0 = time.time()
     pending = list(ids)
     while pending:
+        if time.time() - t0 > 600:
+            raise SystemExit(f"{len(pending)} orders not completed after 600 s")
         oid, tok = pending[0]
         if request("GET", f"{base}/api/orders/{oid}?token={tok}")["status"] == "COMPLETED":
             pending.pop(0)
@@ -95,7 +97,7 @@ try:
     first = upload()
     status_url = f"{base}/api/orders/{first['id']}?token={first['access_token']}"
     print(f"conversor load test, {secs} s per phase, sample {os.path.basename(sample)} ({len(file_bytes)} bytes), "
-          f"{os.cpu_count()} cores")
+          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (shared with other jobs)")
     hey("status reads  (GET /api/orders/{id}, 16 conns)", ["-c", "16", status_url])
     hey("health        (GET /health, 16 conns)", ["-c", "16", base + "/health"])
     hey("uploads       (POST /api/orders, 4 conns)", ["-c", "4", "-m", "POST", "-T",
@@ -104,6 +106,7 @@ try:
         ids = paid_batch(batch)
         dt = drain(ids, workers)
         print(f"conversions with {workers} worker process(es): {batch} in {dt:.2f} s = {batch / dt * 60:.0f}/min")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
 finally:
     for p in procs:
         if p.poll() is None:

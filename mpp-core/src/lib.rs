@@ -66,6 +66,13 @@ pub fn read_from(reader: impl Read, opts: &ReadOptions) -> Result<Project> {
     read::read_bytes(&data, opts)
 }
 
+/// Reads a project through a seekable reader (an open `File`) without loading
+/// it whole: only the compound file's directory and the streams the decoders
+/// need are read. Same checks and result as [`read_bytes`].
+pub fn read_seek(reader: impl Read + std::io::Seek, opts: &ReadOptions) -> Result<Project> {
+    read::read_seek(reader, opts)
+}
+
 /// Reads a project from a file path with default limits.
 pub fn read_path(path: impl AsRef<Path>) -> Result<Project> {
     let opts = ReadOptions::default();

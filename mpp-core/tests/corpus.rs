@@ -107,3 +107,61 @@ fn corpus_files_read_as_the_manifest_expects() {
         failures.join("\n")
     );
 }
+
+/// `read_seek` over an open file (what the service validates uploads with)
+/// gives exactly what `read_bytes` gives: every refused file and a sample of
+/// the readable ones, plus non-compound input.
+#[test]
+fn seek_reads_equal_byte_reads() {
+    let Some((dir, rows)) = corpus() else {
+        eprintln!("skipped: ../shared/corpus not found beside the repository");
+        return;
+    };
+    let opts = mpp_core::ReadOptions::default();
+    let mut compared = 0;
+    for (i, row) in rows.iter().enumerate() {
+        if row.expect == "ok" && i % 7 != 0 {
+            continue;
+        }
+        let path = dir.join(&row.path);
+        let bytes = std::fs::read(&path).unwrap();
+        let a = mpp_core::read_bytes(&bytes, &opts);
+        let b = mpp_core::read_seek(std::fs::File::open(&path).unwrap(), &opts);
+        match (a, b) {
+            (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", row.path),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{}", row.path),
+            (a, b) => panic!(
+                "{}: bytes {:?}, seek {:?}",
+                row.path,
+                a.map(|_| ()),
+                b.map(|_| ())
+            ),
+        }
+        compared += 1;
+    }
+    assert!(compared >= 70, "only {compared} files compared");
+    for junk in [&b""[..], b"short", b"not a compound file at all, just text"] {
+        let e = mpp_core::read_seek(std::io::Cursor::new(junk), &opts).unwrap_err();
+        assert_eq!(e.code(), "not_compound_file", "{e}");
+    }
+    let big = opts.max_input_bytes + 1;
+    let e = mpp_core::read_seek(LenOnly(big), &opts).unwrap_err();
+    assert!(matches!(e, Error::TooLarge { .. }), "{e}");
+}
+
+/// A reader that only knows its length: a size refusal must come before any read.
+struct LenOnly(u64);
+impl std::io::Read for LenOnly {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        panic!("read before the size check")
+    }
+}
+impl std::io::Seek for LenOnly {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        Ok(match to {
+            std::io::SeekFrom::End(d) => self.0.saturating_add_signed(d),
+            std::io::SeekFrom::Start(s) => s,
+            std::io::SeekFrom::Current(_) => 0,
+        })
+    }
+}

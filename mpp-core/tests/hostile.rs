@@ -209,7 +209,14 @@ fn mutate_and_read(file: &[u8], seed: u64, rounds: usize) {
             }
             _ => m.truncate(rng.below(m.len())),
         }
-        let _ = mpp_core::read_bytes(&m, &opts(100_000, 10_000));
+        let a = mpp_core::read_bytes(&m, &opts(100_000, 10_000));
+        // The seekable path (a file) decides the same, error for error.
+        let b = mpp_core::read_seek(std::io::Cursor::new(&m), &opts(100_000, 10_000));
+        assert_eq!(
+            a.map(|_| ()).map_err(|e| e.to_string()),
+            b.map(|_| ()).map_err(|e| e.to_string()),
+            "round {round}"
+        );
     }
 }
 

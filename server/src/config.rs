@@ -93,6 +93,18 @@ pub struct Config {
     pub support_escalation_email: String,
     #[command(flatten)]
     pub ops: crate::ops::OpsConfig,
+    /// `live` (needs MP_ACCESS_TOKEN) or `test` (refuses one): a guard against
+    /// starting production in test mode because a token was left out.
+    #[arg(long, env = "MP_MODE")]
+    pub mp_mode: Option<String>,
+    /// SMTP by URL, over TLS when asked: `smtps://user:pass@host:465` (implicit TLS),
+    /// `smtp://user:pass@host:587?tls=required` (STARTTLS), `smtp://host:25` (plain).
+    /// Wins over SMTP_SERVER.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// PEM file of extra CA certificates trusted for SMTP's TLS (a private relay's CA).
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<PathBuf>,
 }
 
 impl Config {
@@ -104,5 +116,15 @@ impl Config {
 
     pub fn test_mode(&self) -> bool {
         self.mp_access_token.is_none()
+    }
+
+    /// Refuses an `mp_mode` that contradicts the credentials.
+    pub fn check_mp_mode(&self) -> Result<(), String> {
+        match (self.mp_mode.as_deref(), self.test_mode()) {
+            (None, _) | (Some("live"), false) | (Some("test"), true) => Ok(()),
+            (Some("live"), true) => Err("MP_MODE=live needs MP_ACCESS_TOKEN".into()),
+            (Some("test"), false) => Err("MP_MODE=test with MP_ACCESS_TOKEN set".into()),
+            (Some(other), _) => Err(format!("MP_MODE must be live or test, not {other:?}")),
+        }
     }
 }

@@ -8,6 +8,7 @@
 
 pub mod adapters;
 pub mod config;
+pub mod config_file;
 pub mod desk;
 pub mod domain;
 pub mod http;
@@ -129,6 +130,7 @@ pub async fn build(
     addr: Option<std::net::SocketAddr>,
 ) -> anyhow_lite::Result<Arc<App>> {
     init_tls();
+    cfg.check_mp_mode()?;
     std::fs::create_dir_all(&cfg.data_dir)?;
     let secret = load_secret(&cfg)?;
     let db = Db::connect(&cfg.database_url()).await?;
@@ -155,9 +157,14 @@ pub async fn build(
         })?,
         None => Blobs::local(&cfg.data_dir.join("objects"))?,
     };
-    let mailer: Arc<dyn Mailer> = match &cfg.smtp_server {
-        Some(server) => Arc::new(adapters::mailer::Smtp::new(server, &cfg.mail_from)?),
-        None => Arc::new(Outbox {
+    let mailer: Arc<dyn Mailer> = match (&cfg.smtp_url, &cfg.smtp_server) {
+        (Some(url), _) => Arc::new(adapters::mailer::Smtp::from_url(
+            url,
+            cfg.smtp_ca_file.as_deref(),
+            &cfg.mail_from,
+        )?),
+        (None, Some(server)) => Arc::new(adapters::mailer::Smtp::new(server, &cfg.mail_from)?),
+        (None, None) => Arc::new(Outbox {
             dir: cfg.data_dir.join("outbox"),
             from: cfg.mail_from.clone(),
         }),

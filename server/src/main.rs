@@ -11,6 +11,9 @@ use std::net::SocketAddr;
     about = "ConversorMPP: upload → pay → convert → download"
 )]
 struct Cli {
+    /// TOML settings under flags and environment (see conversor.example.toml).
+    #[arg(long, env = "CONVERSOR_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
     #[command(subcommand)]
     cmd: Cmd,
 }
@@ -100,7 +103,7 @@ async fn reconcile(
 
 #[tokio::main]
 async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
-    let cmd = Cli::parse().cmd;
+    let cmd = conversor_server::config_file::parse::<Cli>().cmd;
     if let Cmd::Admin(args) = cmd {
         // A client: no service logs on its stdout.
         std::process::exit(conversor_server::ops::cli::run(args).await);

@@ -110,25 +110,26 @@ pub async fn create_order(
     if !valid_email(email) {
         return Err(ServiceError::Invalid("Informe um e-mail válido.".into()));
     }
-    let data = tokio::fs::read(tmp)
+    // The upload stays on disk: validated through a file reader, stored by
+    // a multipart put streamed from the file.
+    let size = tokio::fs::metadata(tmp)
         .await
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
-    if data.is_empty() {
+        .map_err(|e| ServiceError::Internal(e.to_string()))?
+        .len();
+    if size == 0 {
         return Err(ServiceError::Invalid("Nenhum arquivo enviado.".into()));
     }
-    if data.len() as u64 > MAX_UPLOAD_BYTES {
+    if size > MAX_UPLOAD_BYTES {
         return Err(ServiceError::TooLarge);
     }
-    let (data, checked) = tokio::task::spawn_blocking(move || {
-        let r = conversion::preview(&data);
-        (data, r)
-    })
-    .await
-    .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let path = tmp.to_path_buf();
+    let checked = tokio::task::spawn_blocking(move || conversion::preview_file(&path))
+        .await
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
     let preview = checked.map_err(ServiceError::Rejected)?;
     let id = uuid::Uuid::new_v4().to_string();
-    let size = data.len() as i64;
-    app.blobs.put(&upload_key(&id), data).await?;
+    let size = size as i64;
+    app.blobs.put_file(&upload_key(&id), tmp).await?;
     let now = now_ms();
     let order = OrderRow {
         id: id.clone(),

@@ -90,20 +90,47 @@ const STRING_BUDGET_PER_BYTE: usize = 8;
 /// Reads a project from the bytes of an `.mpp` file.
 pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
     let size = data.len() as u64;
+    check_size(size, opts)?;
+    let _strings = string_limit(size, opts);
+    let mut c = Container::open(data, opts.max_input_bytes)?;
+    read_container(&mut c, opts)
+}
+
+/// Reads a project through a seekable reader (a `File`): the same decoding
+/// as [`read_bytes`], but only the container's directory and the streams the
+/// decoders ask for are read, never the whole input.
+pub fn read_seek(
+    mut reader: impl std::io::Read + std::io::Seek,
+    opts: &ReadOptions,
+) -> Result<Project> {
+    let size = reader.seek(std::io::SeekFrom::End(0))?;
+    check_size(size, opts)?;
+    let _strings = string_limit(size, opts);
+    let mut c = Container::open_reader(reader, size, opts.max_input_bytes)?;
+    read_container(&mut c, opts)
+}
+
+fn check_size(size: u64, opts: &ReadOptions) -> Result<()> {
     if size > opts.max_input_bytes {
         return Err(Error::TooLarge {
             size,
             limit: opts.max_input_bytes,
         });
     }
-    // All strings together: generous for real files (a few characters per
-    // input byte), small enough that hostile ones decode in bounded time.
-    let budget = data
-        .len()
+    Ok(())
+}
+
+/// All strings together: generous for real files (a few characters per
+/// input byte), small enough that hostile ones decode in bounded time.
+fn string_limit(size: u64, opts: &ReadOptions) -> crate::bytes::StringLimit {
+    let budget = usize::try_from(size)
+        .unwrap_or(usize::MAX)
         .saturating_mul(STRING_BUDGET_PER_BYTE)
         .max(1 << 24);
-    let _strings = crate::bytes::StringLimit::set(opts.max_string_chars, budget);
-    let mut c = Container::open(data, opts.max_input_bytes)?;
+    crate::bytes::StringLimit::set(opts.max_string_chars, budget)
+}
+
+fn read_container(c: &mut Container<'_>, opts: &ReadOptions) -> Result<Project> {
     let compobj = c
         .stream("\u{1}CompObj")?
         .ok_or_else(|| Error::NotProjectFile("no CompObj stream".into()))?;
@@ -118,9 +145,9 @@ pub fn read_bytes(data: &[u8], opts: &ReadOptions) -> Result<Project> {
     let format = compobj.file_format()?;
     let mut project = match format {
         FileFormat::Mpp14 | FileFormat::Mpp12 | FileFormat::Mpp9 => {
-            mpp14::read(&mut c, &compobj, format, opts)?
+            mpp14::read(c, &compobj, format, opts)?
         }
-        FileFormat::Mpp8 => mpp8::read(&mut c, &compobj, opts)?,
+        FileFormat::Mpp8 => mpp8::read(c, &compobj, opts)?,
     };
     // Files store few of the variances Project shows; derive the rest here,
     // the same way for every format.

@@ -23,6 +23,12 @@ pub struct S3Settings<'a> {
     pub secret_access_key: &'a str,
 }
 
+/// Part size of multipart uploads: S3's smallest allowed part (but the last).
+pub const PART_BYTES: usize = 5 * 1024 * 1024;
+/// Parts uploading at once; bounds the memory of one upload to about this
+/// many parts.
+pub const PARTS_IN_FLIGHT: usize = 2;
+
 pub fn upload_key(order_id: &str) -> String {
     format!("uploads/{order_id}.mpp")
 }
@@ -85,6 +91,49 @@ impl Blobs {
         self.store
             .put(&ObjPath::from(key), PutPayload::from(data))
             .await?;
+        Ok(())
+    }
+
+    /// Stores a file without holding it whole: up to one part in a single
+    /// put, larger ones as a multipart upload of `PART_BYTES` parts read
+    /// from the file, at most `PARTS_IN_FLIGHT` buffered at a time.
+    pub async fn put_file(
+        &self,
+        key: &str,
+        path: &std::path::Path,
+    ) -> Result<(), object_store::Error> {
+        use tokio::io::AsyncReadExt;
+        let io = |e: std::io::Error| object_store::Error::Generic {
+            store: "upload",
+            source: Box::new(e),
+        };
+        let mut file = tokio::fs::File::open(path).await.map_err(io)?;
+        let len = file.metadata().await.map_err(io)?.len();
+        if len <= PART_BYTES as u64 {
+            let mut data = Vec::with_capacity(len as usize);
+            file.read_to_end(&mut data).await.map_err(io)?;
+            return self.put(key, data).await;
+        }
+        let upload = self.store.put_multipart(&ObjPath::from(key)).await?;
+        let mut w = object_store::WriteMultipart::new_with_chunk_size(upload, PART_BYTES);
+        let mut buf = vec![0u8; 256 * 1024];
+        loop {
+            let n = match file.read(&mut buf).await {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = w.abort().await;
+                    return Err(io(e));
+                }
+            };
+            if let Err(e) = w.wait_for_capacity(PARTS_IN_FLIGHT).await {
+                let _ = w.abort().await;
+                return Err(e);
+            }
+            w.write(buf.get(..n).unwrap_or_default());
+        }
+        w.finish().await?;
+        metrics::counter!("uploads_multipart_total").increment(1);
         Ok(())
     }
 

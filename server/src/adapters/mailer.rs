@@ -40,7 +40,8 @@ impl lettre::message::header::Header for OrderHeader {
     }
 }
 
-/// Plain SMTP to a relay (a local MTA, or a sink in tests).
+/// SMTP: plain to a relay (`SMTP_SERVER`, a local MTA or a sink in tests) or
+/// by `SMTP_URL` with TLS and authentication.
 pub struct Smtp {
     pub transport: lettre::AsyncSmtpTransport<lettre::Tokio1Executor>,
     pub from: String,
@@ -62,6 +63,78 @@ impl Smtp {
             from: from.into(),
         })
     }
+}
+
+impl Smtp {
+    /// From `SMTP_URL`: `smtps://` is TLS from the first byte, `smtp://…?tls=required`
+    /// upgrades with STARTTLS or fails, `?tls=opportunistic` upgrades when offered,
+    /// plain `smtp://` never does. User and password (percent-encoded) authenticate.
+    /// Certificates are checked against Mozilla's roots plus `ca_file` if given.
+    pub fn from_url(
+        url: &str,
+        ca_file: Option<&std::path::Path>,
+        from: &str,
+    ) -> Result<Smtp, String> {
+        use lettre::transport::smtp::authentication::Credentials;
+        use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+        crate::init_tls();
+        // Never echo the URL back: it may hold the password.
+        let u = reqwest::Url::parse(url).map_err(|e| format!("SMTP_URL: {e}"))?;
+        let host = u
+            .host_str()
+            .ok_or("SMTP_URL: no host")?
+            .trim_matches(['[', ']'])
+            .to_string();
+        let tls_mode = u
+            .query_pairs()
+            .find(|(k, _)| k == "tls")
+            .map(|(_, v)| v.into_owned());
+        let params = || -> Result<TlsParameters, String> {
+            let mut b = TlsParameters::builder(host.clone());
+            if let Some(path) = ca_file {
+                let pem = std::fs::read(path)
+                    .map_err(|e| format!("SMTP_CA_FILE {}: {e}", path.display()))?;
+                let cert = Certificate::from_pem(&pem)
+                    .map_err(|e| format!("SMTP_CA_FILE {}: {e}", path.display()))?;
+                b = b.add_root_certificate(cert);
+            }
+            b.build().map_err(|e| format!("SMTP TLS: {e}"))
+        };
+        let (tls, default_port) = match (u.scheme(), tls_mode.as_deref()) {
+            ("smtp", None | Some("none")) => (Tls::None, 25),
+            ("smtp", Some("required")) => (Tls::Required(params()?), 587),
+            ("smtp", Some("opportunistic")) => (Tls::Opportunistic(params()?), 587),
+            ("smtps", None) => (Tls::Wrapper(params()?), 465),
+            (scheme, tls) => {
+                return Err(format!(
+                    "SMTP_URL: use smtps://, smtp://…?tls=required|opportunistic or smtp:// (got {scheme}, tls={tls:?})"
+                ))
+            }
+        };
+        let mut b = lettre::AsyncSmtpTransport::<lettre::Tokio1Executor>::builder_dangerous(&host)
+            .port(u.port().unwrap_or(default_port))
+            .tls(tls)
+            .timeout(Some(std::time::Duration::from_secs(20)));
+        if let Some(password) = u.password() {
+            let decode = |s: &str| {
+                percent_encoding_decode(s)
+                    .ok_or("SMTP_URL: bad percent-encoding in the credentials")
+            };
+            b = b.credentials(Credentials::new(decode(u.username())?, decode(password)?));
+        }
+        Ok(Smtp {
+            transport: b.build(),
+            from: from.into(),
+        })
+    }
+}
+
+/// `%XX` decoding of URL user info (UTF-8).
+fn percent_encoding_decode(s: &str) -> Option<String> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|c| c.into_owned())
 }
 
 #[async_trait]
@@ -107,5 +180,45 @@ impl Mailer for Outbox {
 
     fn kind(&self) -> &'static str {
         "outbox"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smtp_urls_are_understood_or_refused() {
+        for ok in [
+            "smtp://127.0.0.1:2525",
+            "smtp://relay.interno",
+            "smtp://u:p@mail.example.com:587?tls=required",
+            "smtp://mail.example.com?tls=opportunistic",
+            "smtps://conversor:s%40nha%3A1@smtp.example.com",
+            "smtps://[::1]:465",
+        ] {
+            assert!(Smtp::from_url(ok, None, "a@b.c").is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://mail.example.com",
+            "smtps://mail.example.com?tls=required",
+            "smtp://mail.example.com?tls=sim",
+            "smtp://",
+            "smtps://u:%FF@h",
+        ] {
+            let e = Smtp::from_url(bad, None, "a@b.c").err().unwrap();
+            assert!(
+                !e.contains("%FF"),
+                "the error must not echo credentials: {e}"
+            );
+        }
+        let missing = std::path::Path::new("/nonexistent/ca.pem");
+        assert!(Smtp::from_url("smtps://h", Some(missing), "a@b.c").is_err());
+        assert_eq!(
+            percent_encoding_decode("s%40nha%3A1").as_deref(),
+            Some("s@nha:1")
+        );
+        assert_eq!(percent_encoding_decode("%E2%9C%93").as_deref(), Some("✓"));
+        assert_eq!(percent_encoding_decode("%FF"), None);
     }
 }

@@ -59,9 +59,20 @@ fn read(data: &[u8]) -> Result<mpp_core::Project, Rejected> {
 
 /// Validates an upload and counts what it holds.
 pub fn preview(data: &[u8]) -> Result<Preview, Rejected> {
-    let p = read(data)?;
+    Ok(counts(&read(data)?))
+}
+
+/// As [`preview`], for an upload on disk: mpp-core reads the container's
+/// directory and the streams it decodes, never the whole file.
+pub fn preview_file(path: &std::path::Path) -> Result<Preview, Rejected> {
+    let file = std::fs::File::open(path).map_err(|e| reject(&e.into()))?;
+    let p = mpp_core::read_seek(file, &mpp_core::ReadOptions::default()).map_err(|e| reject(&e))?;
+    Ok(counts(&p))
+}
+
+fn counts(p: &mpp_core::Project) -> Preview {
     let real_tasks = p.tasks.iter().filter(|t| !t.is_null).count();
-    Ok(Preview {
+    Preview {
         version: p
             .properties
             .file_format
@@ -71,7 +82,7 @@ pub fn preview(data: &[u8]) -> Result<Preview, Rejected> {
         resources: p.resources.len() as i64,
         assignments: p.assignments.len() as i64,
         calendars: p.calendars.len() as i64,
-    })
+    }
 }
 
 /// Converts to MSPDI XML exactly as `mpp convert` does.
