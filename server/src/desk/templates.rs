@@ -1,9 +1,10 @@
 //! The runbook's texts: the acknowledgment, the four reply templates, the
 //! resolution (with the CSAT link) and the internal escalation message; plus
 //! the console's HTML pages. E-mail templates: first line = subject. The three
-//! reply templates the order pipeline already sends (payment confirmed, proof
-//! of payment, invalid file) are the same files (`templates/emails/`), rendered
-//! through `crate::templates()`, so a customer gets one wording.
+//! reply templates are the order pipeline's files (`templates/emails/`: payment
+//! confirmed, proof of payment, invalid file, and the refund, which is also the
+//! e-mail `ops::refunds` sends), rendered through `crate::templates()`, so a
+//! customer gets one wording.
 
 use minijinja::Environment;
 use serde::Serialize;
@@ -11,7 +12,6 @@ use std::sync::OnceLock;
 
 const SUPPORT: &[(&str, &str)] = &[
     ("ack", include_str!("../../templates/support/ack.txt")),
-    ("refund", include_str!("../../templates/support/refund.txt")),
     (
         "resolved",
         include_str!("../../templates/support/resolved.txt"),
@@ -155,7 +155,7 @@ pub fn reply(
         Reply::PaymentConfirmed => mail(order_templates, "payment_confirmed", ctx),
         Reply::ProofRequest => mail(order_templates, "payment_not_recognised", ctx),
         Reply::InvalidFile => mail(order_templates, "conversion_failed", ctx),
-        Reply::Refund => mail(env(), "refund", ctx),
+        Reply::Refund => mail(order_templates, "refund", ctx),
     }
 }
 
@@ -320,6 +320,20 @@ Motivo: falha técnica na conversão
 
 Equipe ConversorMPP"
         );
+    }
+
+    #[test]
+    fn refund_reply_and_refund_email_are_one_text() {
+        // The console's draft and the e-mail `ops::refunds` sends render the same file.
+        let (s, b) = reply(&crate::templates(), Reply::Refund, &ctx()).unwrap();
+        let m = crate::ops::refunds::refund_email(
+            "Ana Souza",
+            "3f2a9c1e-7b4d-4e8a-9c2b-1a2b3c4d5e6f",
+            "ana@example.com",
+            "falha técnica na conversão",
+        )
+        .unwrap();
+        assert_eq!((s, b), (m.subject, m.body));
     }
 
     #[test]

@@ -86,14 +86,10 @@ pub async fn list(app: &App) -> DbResult<Vec<RefundRow>> {
     rows.iter().map(row).collect()
 }
 
+/// The order e-mails' templates, where `refund` lives (also the console's reply).
 fn templates() -> &'static minijinja::Environment<'static> {
     static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = minijinja::Environment::new();
-        env.add_template("refund", include_str!("../../templates/emails/refund.txt"))
-            .expect("the refund template is valid");
-        env
-    })
+    ENV.get_or_init(crate::templates)
 }
 
 /// The runbook's "Reembolso / disputa" e-mail.
