@@ -21,6 +21,10 @@ const SUPPORT: &[(&str, &str)] = &[
         include_str!("../../templates/support/escalation.txt"),
     ),
     (
+        "download_link",
+        include_str!("../../templates/support/download_link.txt"),
+    ),
+    (
         "layout.html",
         include_str!("../../templates/support/console/layout.html"),
     ),
@@ -51,6 +55,10 @@ const SUPPORT: &[(&str, &str)] = &[
     (
         "metrics.html",
         include_str!("../../templates/support/console/metrics.html"),
+    ),
+    (
+        "logs.html",
+        include_str!("../../templates/support/console/logs.html"),
     ),
     (
         "csat.html",
@@ -334,6 +342,32 @@ Equipe ConversorMPP"
         )
         .unwrap();
         assert_eq!((s, b), (m.subject, m.body));
+    }
+
+    #[test]
+    fn download_link_reply() {
+        let (s, b) = mail(
+            env(),
+            "download_link",
+            context! { nome => "Ana Souza", order_id => "o-1", link => "https://s3/x?sig=1",
+            expires => "30/11/2026 10:05 (horário de Brasília)" },
+        )
+        .unwrap();
+        assert_eq!(s, "Novo link de download [order: o-1]");
+        assert_eq!(
+            b,
+            "Olá Ana Souza,
+
+Geramos um novo link para baixar o seu arquivo XML (MSPDI):
+https://s3/x?sig=1
+
+O link vale por 24 horas (até 30/11/2026 10:05 (horário de Brasília)). Baixe o arquivo antes disso; se o prazo passar, é só responder este e-mail que geramos outro.
+
+Order ID: o-1
+
+Atenciosamente,
+Equipe ConversorMPP"
+        );
     }
 
     #[test]

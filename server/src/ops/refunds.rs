@@ -228,19 +228,15 @@ pub async fn refund(
             .execute(&mut *tx)
             .await
             .map_err(store::sql)?;
-        store::note_tx(
-            &mut tx,
-            order_id,
-            order.status,
-            actor,
-            &format!(
-                "reembolso de {} ({}): {} — Mercado Pago refund {mp_refund_id}",
-                format_brl(claimed.amount_cents),
-                claimed.kind,
-                claimed.reason
-            ),
-        )
-        .await?;
+        let what = format!(
+            "reembolso de {} ({}): {} — Mercado Pago refund {mp_refund_id}",
+            format_brl(claimed.amount_cents),
+            claimed.kind,
+            claimed.reason
+        );
+        store::note_tx(&mut tx, order_id, order.status, actor, &what).await?;
+        // The support desk sees it on any open ticket about the order.
+        crate::desk::store::note_refund_on_tickets(&mut tx, order_id, actor, &what).await?;
         let mail = refund_email(
             &order.customer_name,
             order_id,
