@@ -128,7 +128,8 @@ pub async fn run(
                 c.diagnosis,
                 c.explanation,
                 match (fix, c.fixed, c.fix_outcome) {
-                    (true, true, _) => " Corrigido: pedido PAID e conversão enfileirada.".to_string(),
+                    (true, true, _) =>
+                        " Corrigido: pedido PAID e conversão enfileirada.".to_string(),
                     (true, false, Some(o)) => format!(" Correção: {o}."),
                     (true, false, None) => " Nada a corrigir.".to_string(),
                     _ => String::new(),
@@ -141,13 +142,9 @@ pub async fn run(
         }
         Action::Presign => {
             let key = crate::adapters::blob::result_key(order_id);
-            let p = ops::presign::presign(
-                app,
-                &key,
-                Some(ops::presign::DEFAULT_EXPIRES),
-                agent_email,
-            )
-            .await?;
+            let p =
+                ops::presign::presign(app, &key, Some(ops::presign::DEFAULT_EXPIRES), agent_email)
+                    .await?;
             outcome(format!(
                 "link de download gerado para {}, válido por 24 h\nexpira: {} (horário de Brasília)\n{}",
                 p.object,
@@ -169,14 +166,8 @@ pub async fn run(
             }
         }
         Action::Refund => {
-            let r = ops::refunds::refund(
-                app,
-                order_id,
-                ops::refunds::MANUAL,
-                reason,
-                agent_email,
-            )
-            .await?;
+            let r = ops::refunds::refund(app, order_id, ops::refunds::MANUAL, reason, agent_email)
+                .await?;
             let f = &r.refund;
             Outcome {
                 detail: if r.created {

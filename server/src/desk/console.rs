@@ -613,9 +613,9 @@ async fn action(
     let (detail, recorded, logs) =
         match actions::run(&app, &t, a, &agent.user.email, &f.reason).await {
             Ok(o) => (o.detail, o.recorded, Some(o.logs)),
-            Err(ServiceError::Invalid(m) | ServiceError::Conflict(m) | ServiceError::Gateway(m)) => {
-                (format!("{}: recusado — {m}", a.label_pt()), false, None)
-            }
+            Err(
+                ServiceError::Invalid(m) | ServiceError::Conflict(m) | ServiceError::Gateway(m),
+            ) => (format!("{}: recusado — {m}", a.label_pt()), false, None),
             Err(ServiceError::NotFound) => (
                 format!("{}: pedido não encontrado", a.label_pt()),
                 false,

@@ -111,11 +111,12 @@ impl PrivacyHook for Tickets {
             .await
             .map_err(sql)?
             .rows_affected();
-            let rows = sqlx::query("SELECT object_key FROM ticket_attachments WHERE ticket_id = $1")
-                .bind(id)
-                .fetch_all(&mut **tx)
-                .await
-                .map_err(sql)?;
+            let rows =
+                sqlx::query("SELECT object_key FROM ticket_attachments WHERE ticket_id = $1")
+                    .bind(id)
+                    .fetch_all(&mut **tx)
+                    .await
+                    .map_err(sql)?;
             for r in &rows {
                 keys.push(r.try_get::<String, _>("object_key").map_err(sql)?);
             }

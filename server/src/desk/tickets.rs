@@ -242,7 +242,9 @@ pub async fn create(app: &App, n: NewTicket) -> SResult<TicketView> {
                     &t.id,
                     "triagem",
                     "incident",
-                    &format!("incidente NÃO aberto ({e}): abra com `conversor admin incident open`"),
+                    &format!(
+                        "incidente NÃO aberto ({e}): abra com `conversor admin incident open`"
+                    ),
                 )
                 .await?;
             }
