@@ -270,6 +270,7 @@ fn kind_pt(k: &str) -> &'static str {
         "action_presign" => "link de download",
         "action_logs" => "logs",
         "action_refund" => "reembolsar",
+        "lgpd" => "LGPD",
         _ => "ação",
     }
 }
