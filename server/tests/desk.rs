@@ -1613,6 +1613,33 @@ async fn lgpd_deletion_anonymises_tickets_and_deletes_attachments() {
         );
     }
 
+    // An access request first: her tickets are part of what we hold about her.
+    let (s, acc) = admin_api(
+        &h,
+        reqwest::Method::POST,
+        "/api/admin/privacy-requests",
+        Some(serde_json::json!({"kind": "access", "email": "helena.prado@example.com"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{acc}");
+    let (s, ex) = admin_api(
+        &h,
+        reqwest::Method::POST,
+        &format!(
+            "/api/admin/privacy-requests/{}/process",
+            acc["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{ex}");
+    let exported = ex["result"]["other"]["support_tickets"].as_array().unwrap();
+    assert_eq!(exported.len(), 2, "{ex}");
+    assert!(exported
+        .iter()
+        .all(|t| t["descricao"].as_str().unwrap().contains(secret)));
+    assert_eq!(exported[0]["attachments"].as_array().unwrap().len(), 2);
+
     let (s, req) = admin_api(
         &h,
         reqwest::Method::POST,
