@@ -1,6 +1,7 @@
 // Headless Chromium walks the support desk on the embedded service: support
 // form → ticket → console login → reply with a runbook template → escalate →
-// resolve → CSAT → metrics, saving target/screenshots/support-*.png.
+// resolve → CSAT → metrics, then a runbook action ("gerar link" on a converted
+// order, put into a reply), saving target/screenshots/support-*.png.
 // Usage: node support-walk.mjs CONVERSOR_BIN OUTDIR
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -107,6 +108,61 @@ try {
   assert.match(await page.textContent('#m-csat'), /100 %/);
   assert.equal((await page.textContent('#m-escalations')).trim(), '1');
   await shot('support-9-metrics.png');
+
+  // A runbook action from the console: a converted order whose customer lost
+  // the link gets a new 24 h link ("gerar link"), put into a reply.
+  const sample = process.env.SAMPLE_MPP
+    || '../shared/corpus/mpp/generated/task-costs/task-costs-project2010-mpp14.mpp';
+  if (existsSync(sample)) {
+    const fd = new FormData();
+    fd.append('name', 'Bruno Lima');
+    fd.append('email', 'bruno@example.com');
+    fd.append('file', new Blob([readFileSync(sample)]), 'plano.mpp');
+    const order = await (await fetch(base + '/api/orders', { method: 'POST', body: fd })).json();
+    const q = '?token=' + order.access_token;
+    const pay = await fetch(`${base}/api/orders/${order.id}/payments${q}`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'pix' }),
+    });
+    assert.equal(pay.status, 201);
+    assert.equal((await fetch(`${base}/api/orders/${order.id}/sandbox-approve${q}`, { method: 'POST' })).status, 204);
+    let status;
+    for (let i = 0; i < 300 && status !== 'COMPLETED'; i++) {
+      status = (await (await fetch(`${base}/api/orders/${order.id}${q}`)).json()).status;
+      if (status !== 'COMPLETED') await new Promise(r => setTimeout(r, 100));
+    }
+    assert.equal(status, 'COMPLETED');
+    await page.goto(base + '/suporte');
+    await page.fill('#order_id', order.id);
+    await page.fill('#nome', 'Bruno Lima');
+    await page.fill('#email', 'bruno@example.com');
+    await page.fill('#descricao', 'O link de download expirou, não consigo baixar o XML.');
+    await page.click('#send');
+    await page.waitForSelector('#done:not([hidden])');
+    const t2 = (await page.textContent('#t-id')).trim();
+    await page.goto(`${base}/admin/tickets/${t2}`);
+    await page.waitForSelector('#acoes');
+    assert.match(await page.textContent('#reasons'), /baixar/);
+    await page.click('#act-presign');
+    await page.waitForSelector('#presign-link');
+    assert.match(await page.textContent('.flash'), /link de download gerado/);
+    assert.match(await page.textContent('#timeline'), /link de download/);
+    await shot('support-10-action-link.png');
+    // The link works: the converted XML.
+    const link = await page.getAttribute('#presign-link a', 'href');
+    const xml = await fetch(link);
+    assert.equal(xml.status, 200);
+    assert.match(await xml.text(), /<Project/);
+    await page.click('#link-to-reply');
+    await page.waitForSelector('#subject');
+    assert.match(await page.inputValue('#subject'), /^Novo link de download/);
+    assert.ok((await page.inputValue('#body')).includes(link), 'the link is in the reply');
+    await shot('support-11-link-reply.png');
+    await page.click('#send-reply');
+    await page.waitForSelector('.flash');
+    assert.match(await page.textContent('.flash'), /Resposta enviada/);
+  } else {
+    console.log(`skipping the runbook action walk: ${sample} missing`);
+  }
   console.log(`support walk ok: ticket ${ticket}, screenshots support-*.png in ${outDir}`);
 } finally {
   if (browser) await browser.close();

@@ -117,6 +117,8 @@ pub fn templates() -> minijinja::Environment<'static> {
             "payment_not_recognised",
             include_str!("../templates/emails/payment_not_recognised.txt"),
         ),
+        // The runbook's "Reembolso / disputa": the refund e-mail and the console's reply.
+        ("refund", include_str!("../templates/emails/refund.txt")),
     ] {
         env.add_template(name, src).expect("templates are valid");
     }

@@ -9,6 +9,7 @@ mod common;
 use common::*;
 use conversor_server::adapters::db::{Db, PaymentRow};
 use conversor_server::adapters::mercadopago::{CreatePayment, MercadoPago, Payer};
+use object_store::ObjectStoreExt;
 use serde_json::Value;
 use sqlx::Row;
 use std::sync::{Arc, Mutex};
@@ -943,6 +944,7 @@ async fn platform_signals_raise_priority() {
         Some(created + 72 * 3_600_000)
     );
     assert_eq!(t["triage"]["signals"]["gateway"]["state"], "failing");
+    let p1_id = t["id"].as_str().unwrap().to_string();
 
     // 3 of 20 jobs failed in the last hour.
     let now = conversor_server::now_ms();
@@ -979,4 +981,746 @@ async fn platform_signals_raise_priority() {
         "3 de 20 conversões falharam na última hora (> 10 %)"
     );
     assert_eq!(t["sla"]["response_time"], "30 minutos");
+
+    // Each P1/P2 ticket opened an incident, public on /status and /status.json,
+    // with the post-mortem due 72 h (P1) / 7 days (P2) after opening.
+    let p2_inc = t["triage"]["incident"]["id"].as_str().unwrap().to_string();
+    assert_eq!(t["triage"]["incident"]["priority"], "P2");
+    assert_eq!(t["triage"]["incident"]["opened"], true);
+    let (_, first) = desk_ticket(&db, &p1_id).await;
+    let p1_inc = first["incident"]["id"].as_str().unwrap().to_string();
+    assert_ne!(p1_inc, p2_inc);
+    for (inc, due_ms) in [(&p1_inc, 72 * 3_600_000i64), (&p2_inc, 7 * 24 * 3_600_000)] {
+        let (s, i) = admin_api(
+            &h,
+            reqwest::Method::GET,
+            &format!("/api/admin/incidents/{inc}"),
+            None,
+        )
+        .await;
+        assert_eq!(s, 200, "{i}");
+        assert_eq!(
+            i["postmortem_due_at"].as_i64().unwrap() - i["opened_at"].as_i64().unwrap(),
+            due_ms
+        );
+        assert_eq!(i["actor"], "support-desk");
+        assert!(i["ticket_id"].is_string());
+    }
+    let status = h
+        .http
+        .get(format!("{}/status", h.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(status.contains("2 incidentes em andamento"), "{status}");
+    assert!(
+        status.contains("Instabilidade na confirmação de pagamentos")
+            && status.contains("Falhas nas conversões")
+    );
+    // Public text is per category: nothing the customer wrote, no payment ids.
+    assert!(!status.contains("Não consigo pagar") && !status.contains("123456"));
+    let j: Value = h
+        .http
+        .get(format!("{}/status.json", h.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(j["status"], "incident");
+    let open: Vec<(&str, &str)> = j["open"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["id"].as_str().unwrap(), i["priority"].as_str().unwrap()))
+        .collect();
+    assert!(open.contains(&(p1_inc.as_str(), "P1")) && open.contains(&(p2_inc.as_str(), "P2")));
+    // The ticket's timeline names the incident.
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM ticket_events WHERE ticket_id = $1 AND kind = 'incident'",
+    )
+    .bind(&p1_id)
+    .fetch_one(&db.pool)
+    .await
+    .unwrap();
+    assert!(
+        detail.starts_with(&format!("incidente aberto {p1_inc} (P1)"))
+            && detail.contains("post-mortem até"),
+        "{detail}"
+    );
+    // A second report of the same outage joins the open incident.
+    let (s, t3) = open_ticket(
+        &h,
+        &[
+            ("order_id", &oid),
+            ("nome", "Caio"),
+            ("email", "caio@example.com"),
+            ("descricao", "Pagamento não passa."),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(s, 201, "{t3}");
+    assert_eq!(t3["triage"]["incident"]["id"], p1_inc.as_str());
+    assert_eq!(t3["triage"]["incident"]["opened"], false);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM incidents")
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    // The console's ticket view links the incident.
+    assert!(add_user(&h, "sre@desk.test", "2", "senha-do-sre-22"));
+    let sre = login(&h, "sre@desk.test", "senha-do-sre-22").await.unwrap();
+    let (_, html) = sre.get(&format!("/admin/tickets/{p1_id}")).await;
+    assert!(
+        html.contains("id=\"incident-link\" href=\"/status\"")
+            || html.contains("href=\"/status\" id=\"incident-link\""),
+        "{html}"
+    );
+    assert!(html.contains(&p1_inc) && html.contains("post-mortem até"));
+}
+
+/// The page's text as the browser shows it (minijinja escapes `/` too).
+fn unescape(html: &str) -> String {
+    html.replace("&#x2f;", "/")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn admin_token(h: &Harness) -> String {
+    std::fs::read_to_string(h.dir.path().join("admin-token"))
+        .unwrap()
+        .trim()
+        .to_string()
+}
+
+async fn admin_api(
+    h: &Harness,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = h
+        .http
+        .request(method, format!("{}{path}", h.base))
+        .bearer_auth(admin_token(h));
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let r = req.send().await.unwrap();
+    let s = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        s,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// (status, triage) of a ticket, from the database.
+async fn desk_ticket(db: &Db, id: &str) -> (String, Value) {
+    let r = sqlx::query("SELECT status, triage FROM tickets WHERE id = $1")
+        .bind(id)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    (
+        r.get("status"),
+        serde_json::from_str(&r.get::<String, _>("triage")).unwrap(),
+    )
+}
+
+/// (actor, kind, detail) of a ticket's timeline.
+async fn timeline(db: &Db, id: &str) -> Vec<(String, String, String)> {
+    sqlx::query(
+        "SELECT actor, kind, detail FROM ticket_events WHERE ticket_id = $1 ORDER BY at, id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| (r.get("actor"), r.get("kind"), r.get("detail")))
+    .collect()
+}
+
+async fn wait_log_lines(db: &Db, order_id: &str, h: &Harness) {
+    let t0 = Instant::now();
+    loop {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM log_lines WHERE order_id = $1")
+            .bind(order_id)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        if n > 0 {
+            return;
+        }
+        assert!(
+            t0.elapsed() < Duration::from_secs(20),
+            "no log lines stored; log:\n{}",
+            h.log("serve")
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn pay_and_wait(h: &Harness, id: &str, token: &str, want: &str) {
+    let (s, pay) = h.pay(id, token, serde_json::json!({"method": "pix"})).await;
+    assert_eq!(s, 201, "{pay}");
+    h.approve(pay["id"].as_str().unwrap(), None).await;
+    h.wait_status(id, token, want, 30).await;
+}
+
+/// Triage attaches the order's log lines; the console's runbook actions run
+/// the `ops` functions over HTTP (CSRF, roles), each recorded on the ticket
+/// with the agent and on the order with the agent's e-mail; a refund, manual
+/// or automatic, shows on the open tickets about the order.
+#[tokio::test]
+async fn triage_logs_and_console_runbook_actions() {
+    let Some(path) = corpus_file(SAMPLE) else {
+        return;
+    };
+    let data = std::fs::read(&path).unwrap();
+    // The automatic refund sweep runs only when this test asks for it.
+    let h = Harness::start(
+        1,
+        &[
+            ("CONVERSOR_REFUND_SWEEP_SECS", "0"),
+            ("CONVERSOR_MAX_ATTEMPTS", "1"),
+        ],
+    )
+    .await;
+    let db = h.db().await;
+    let (oid, token) = h.order(&data).await;
+    pay_and_wait(&h, &oid, &token, "COMPLETED").await;
+    wait_log_lines(&db, &oid, &h).await;
+
+    let (s, t) = open_ticket(
+        &h,
+        &[
+            ("order_id", &oid),
+            ("nome", "Ana Souza"),
+            ("email", "ana@example.com"),
+            (
+                "descricao",
+                "Não consigo baixar o arquivo, o link não abre.",
+            ),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(s, 201, "{t}");
+    assert_eq!(
+        (t["priority"].as_str(), t["category"].as_str()),
+        (Some("P3"), Some("download"))
+    );
+    assert!(t["triage"]["incident"].is_null(), "P3: no incident");
+    let logs = t["triage"]["logs"].as_array().unwrap();
+    assert!(!logs.is_empty() && logs.len() <= 50, "{t}");
+    assert!(logs
+        .iter()
+        .all(|l| l["line"].as_str().unwrap().contains(&oid) && l["process"].is_string()));
+    // Lines from the API process and the worker span alike.
+    assert!(
+        logs.iter()
+            .any(|l| l["line"].as_str().unwrap().contains("job"))
+            || logs.len() > 1
+    );
+    let tid = t["id"].as_str().unwrap().to_string();
+    let (_, stored) = desk_ticket(&db, &tid).await;
+    assert_eq!(stored["logs"].as_array().unwrap().len(), logs.len());
+
+    assert!(add_user(&h, "agente@desk.test", "1", "senha-do-agente-1"));
+    assert!(add_user(&h, "sre@desk.test", "2", "senha-do-sre-22"));
+    let agent = login(&h, "agente@desk.test", "senha-do-agente-1")
+        .await
+        .unwrap();
+    let sre = login(&h, "sre@desk.test", "senha-do-sre-22").await.unwrap();
+    let page = format!("/admin/tickets/{tid}");
+    let act = |name: &str| format!("/admin/tickets/{tid}/actions/{name}");
+    let (_, html) = agent.get(&page).await;
+    assert!(html.contains("id=\"triage-logs\"") && html.contains(&oid));
+    for b in [
+        "act-check-payment",
+        "act-requeue",
+        "act-presign",
+        "act-logs",
+        "act-logs-full",
+    ] {
+        assert!(html.contains(&format!("id=\"{b}\"")), "{b}");
+    }
+    assert!(html.contains("Gerar link de download (24 h)") && html.contains("Verificar pagamento"));
+    assert!(
+        !html.contains("id=\"act-refund\""),
+        "no refund form for Nível 1"
+    );
+
+    // CSRF: none or another session's token is refused, nothing recorded.
+    let before = timeline(&db, &tid).await.len();
+    let (s, _) = agent.post_raw(&act("presign"), &[]).await;
+    assert!(s == 403 || s == 422, "{s}");
+    let (s, _) = agent.post_raw(&act("presign"), &[("csrf", "0000")]).await;
+    assert_eq!(s, 403);
+    let (s, _) = agent.post(&page, &act("nao-existe"), &[]).await;
+    assert_eq!(s, 404);
+    assert_eq!(timeline(&db, &tid).await.len(), before);
+
+    // Gerar link (24 h): a working link, shown and offered for a reply.
+    let (s, loc) = agent.post(&page, &act("presign"), &[]).await;
+    assert_eq!(
+        (s, loc.as_str()),
+        (303, format!("{page}?msg=action#acoes").as_str())
+    );
+    let (_, html) = agent.get(&format!("{page}?msg=action")).await;
+    assert!(html.contains("id=\"presign-link\""), "{html}");
+    let ev = timeline(&db, &tid).await;
+    let (actor, kind, detail) = ev.last().unwrap();
+    assert_eq!(
+        (actor.as_str(), kind.as_str()),
+        ("agente:agente@desk.test", "action_presign")
+    );
+    let link = detail
+        .lines()
+        .find(|l| l.starts_with("http"))
+        .unwrap()
+        .to_string();
+    let r = reqwest::get(&link).await.unwrap();
+    assert_eq!(r.status().as_u16(), 200, "{link}");
+    assert_eq!(r.bytes().await.unwrap().to_vec(), reference_xml(&data));
+    let (_, html) = agent.get(&format!("{page}?template=download_link")).await;
+    assert!(html.contains("Novo link de download [order: "), "{html}");
+    assert!(unescape(&html).contains(&link), "the link is in the draft");
+
+    // Verificar pagamento: the diagnosis on the ticket.
+    let (s, _) = agent.post(&page, &act("check-payment"), &[]).await;
+    assert_eq!(s, 303);
+    let ev = timeline(&db, &tid).await;
+    let (actor, kind, detail) = ev.last().unwrap();
+    assert_eq!(
+        (actor.as_str(), kind.as_str()),
+        ("agente:agente@desk.test", "action_check_payment")
+    );
+    assert!(
+        detail.starts_with("verificar pagamento: consistent — Sem divergência"),
+        "{detail}"
+    );
+
+    // Reprocessar a COMPLETED order: refused, and the reason is recorded.
+    let (s, _) = agent.post(&page, &act("requeue"), &[]).await;
+    assert_eq!(s, 303);
+    let ev = timeline(&db, &tid).await;
+    let (_, kind, detail) = ev.last().unwrap();
+    assert_eq!(kind, "action_requeue");
+    assert!(
+        detail.contains("recusado — Pedido já concluído (COMPLETED)"),
+        "{detail}"
+    );
+    let (_, html) = agent.get(&format!("{page}?msg=action")).await;
+    assert!(html.contains("class=\"flash\"") && html.contains("Pedido já concluído"));
+
+    // Ver logs: the last 500 lines of every process.
+    let (s, html) = agent.post(&page, &act("logs"), &[]).await;
+    assert_eq!(s, 200);
+    assert!(html.contains("id=\"logs\"") && html.contains(&oid) && html.contains("--tail 500"));
+    assert_eq!(timeline(&db, &tid).await.last().unwrap().1, "action_logs");
+
+    // Nível 1 may neither refund nor fix a payment: refused before anything happens.
+    let n = timeline(&db, &tid).await.len();
+    for name in ["refund", "fix-payment"] {
+        let (s, html) = agent
+            .post(&page, &act(name), &[("reason", "cliente pediu")])
+            .await;
+        assert_eq!(s, 403, "{name}");
+        assert!(html.contains("Somente Nível 2"), "{html}");
+    }
+    assert_eq!(timeline(&db, &tid).await.len(), n);
+    let (_, o) = admin_api(
+        &h,
+        reqwest::Method::GET,
+        &format!("/api/admin/orders/{oid}"),
+        None,
+    )
+    .await;
+    assert!(o["refund"].is_null(), "{o}");
+
+    // Nível 2: the payment fix (nothing to fix here) and the refund.
+    let (s, _) = sre.post(&page, &act("fix-payment"), &[]).await;
+    assert_eq!(s, 303);
+    let ev = timeline(&db, &tid).await;
+    assert_eq!(ev.last().unwrap().0, "agente:sre@desk.test");
+    assert!(
+        ev.last().unwrap().2.ends_with("Nada a corrigir."),
+        "{:?}",
+        ev.last()
+    );
+    let (s, _) = sre.post(&page, &act("refund"), &[("reason", "")]).await;
+    assert_eq!(s, 303);
+    assert!(timeline(&db, &tid)
+        .await
+        .last()
+        .unwrap()
+        .2
+        .contains("Informe o motivo do reembolso."));
+    let (s, _) = sre
+        .post(
+            &page,
+            &act("refund"),
+            &[("reason", "cliente não conseguiu usar o XML")],
+        )
+        .await;
+    assert_eq!(s, 303);
+    let (_, o) = admin_api(
+        &h,
+        reqwest::Method::GET,
+        &format!("/api/admin/orders/{oid}"),
+        None,
+    )
+    .await;
+    assert_eq!(o["refund"]["status"], "refunded", "{o}");
+    assert_eq!(o["refund"]["kind"], "manual");
+    assert_eq!(o["refund"]["actor"], "sre@desk.test");
+    let ev = timeline(&db, &tid).await;
+    let (actor, kind, detail) = ev.last().unwrap();
+    assert_eq!(
+        (actor.as_str(), kind.as_str()),
+        ("agente:sre@desk.test", "refund")
+    );
+    assert!(
+        detail.starts_with("reembolso de R$ 19,90 (manual): cliente não conseguiu usar o XML"),
+        "{detail}"
+    );
+    // One event for the refund (the refusal without a reason is the other).
+    assert_eq!(
+        ev.iter()
+            .map(|e| e.1.as_str())
+            .filter(|k| *k == "refund" || *k == "action_refund")
+            .collect::<Vec<_>>(),
+        ["action_refund", "refund"]
+    );
+    // Once: a second click records that nothing was done.
+    let (s, _) = sre
+        .post(&page, &act("refund"), &[("reason", "de novo")])
+        .await;
+    assert_eq!(s, 303);
+    assert!(timeline(&db, &tid)
+        .await
+        .last()
+        .unwrap()
+        .2
+        .starts_with("pedido já reembolsado"));
+    // The refund e-mail of the runbook went to the customer.
+    let subject: String =
+        sqlx::query_scalar("SELECT subject FROM emails WHERE order_id = $1 AND kind = 'refund'")
+            .bind(&oid)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        subject,
+        format!("Solicitação de reembolso - Processamento [order: {oid}]")
+    );
+
+    // The order's timeline has every action with the agent's e-mail as actor.
+    let order_ev: Vec<(String, String)> =
+        sqlx::query("SELECT actor, reason FROM order_events WHERE order_id = $1 ORDER BY at, id")
+            .bind(&oid)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r.get("actor"),
+                    r.get::<Option<String>, _>("reason").unwrap_or_default(),
+                )
+            })
+            .collect();
+    for (who, what) in [
+        ("agente@desk.test", "link de download gerado pelo operador"),
+        (
+            "agente@desk.test",
+            "pagamento verificado no Mercado Pago pelo operador: consistent",
+        ),
+        ("sre@desk.test", "reembolso de R$ 19,90 (manual)"),
+    ] {
+        assert!(
+            order_ev
+                .iter()
+                .any(|(a, r)| a == who && r.starts_with(what)),
+            "{who}: {what} not in {order_ev:?}"
+        );
+    }
+
+    // An automatic refund (technical failure) shows on the open ticket about that order.
+    let (bad, bad_tok) = h.order(&data).await;
+    h.blobs()
+        .store
+        .delete(&object_store::path::Path::from(format!(
+            "uploads/{bad}.mpp"
+        )))
+        .await
+        .unwrap();
+    pay_and_wait(&h, &bad, &bad_tok, "FAILED").await;
+    let (s, t) = open_ticket(
+        &h,
+        &[
+            ("order_id", &bad),
+            ("nome", "Ana Souza"),
+            ("email", "ana@example.com"),
+            ("descricao", "A conversão falhou."),
+        ],
+        vec![],
+    )
+    .await;
+    assert_eq!(s, 201, "{t}");
+    let bad_tid = t["id"].as_str().unwrap().to_string();
+    let (s, sw) = admin_api(
+        &h,
+        reqwest::Method::POST,
+        "/api/admin/refunds/sweep",
+        Some(serde_json::json!({})),
+    )
+    .await;
+    assert_eq!(s, 200, "{sw}");
+    let ev = timeline(&db, &bad_tid).await;
+    let (actor, kind, detail) = ev.last().unwrap();
+    assert_eq!((actor.as_str(), kind.as_str()), ("refund-sweep", "refund"));
+    assert!(detail.contains("(technical_failure)"), "{detail}");
+    let (_, html) = agent.get(&format!("/admin/tickets/{bad_tid}")).await;
+    assert!(html.contains("reembolso de R$ 19,90 (technical_failure)"));
+}
+
+/// LGPD deletion covers the desk: the customer's tickets (by e-mail or by
+/// order) are anonymised, their attachments leave the object store, their
+/// e-mails and outbox files go; another customer's ticket stays.
+#[tokio::test]
+async fn lgpd_deletion_anonymises_tickets_and_deletes_attachments() {
+    let Some(path) = corpus_file(SAMPLE) else {
+        return;
+    };
+    let data = std::fs::read(&path).unwrap();
+    let h = Harness::start(1, &[]).await;
+    let db = h.db().await;
+    // Her order (still PENDING: nothing in flight), a ticket about it sent from
+    // another address, and one from her address without an order.
+    let form = reqwest::multipart::Form::new()
+        .text("name", "Helena Prado")
+        .text("email", "helena.prado@example.com")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(data.clone()).file_name("obra.mpp"),
+        );
+    let r = h
+        .http
+        .post(format!("{}/api/orders", h.base))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 201);
+    let oid = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let secret = "cronograma sigiloso da obra Xyzzy-Quartzo";
+    let (s, t1) = open_ticket(
+        &h,
+        &[
+            ("order_id", &oid),
+            ("nome", "Helena Prado"),
+            ("email", "helena.trabalho@example.com"),
+            ("descricao", &format!("Paguei e nada: {secret}")),
+        ],
+        vec![
+            ("comprovante.png", b"png-da-helena".to_vec()),
+            ("plano.mpp", data.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(s, 201, "{t1}");
+    let (s, t2) = open_ticket(
+        &h,
+        &[
+            ("nome", "Helena Prado"),
+            ("email", "Helena.Prado@example.com"),
+            ("descricao", &format!("Outra dúvida sobre {secret}")),
+        ],
+        vec![("print.png", b"outro-png".to_vec())],
+    )
+    .await;
+    assert_eq!(s, 201, "{t2}");
+    let (s, other) = open_ticket(
+        &h,
+        &[
+            ("nome", "Otávio Reis"),
+            ("email", "otavio@example.com"),
+            ("descricao", "Vocês emitem nota fiscal?"),
+        ],
+        vec![("nf.png", b"nf".to_vec())],
+    )
+    .await;
+    assert_eq!(s, 201, "{other}");
+    let (id1, id2, id3) = (
+        t1["id"].as_str().unwrap().to_string(),
+        t2["id"].as_str().unwrap().to_string(),
+        other["id"].as_str().unwrap().to_string(),
+    );
+    // An agent's reply quotes her name.
+    assert!(add_user(&h, "agente@desk.test", "1", "senha-do-agente-1"));
+    let agent = login(&h, "agente@desk.test", "senha-do-agente-1")
+        .await
+        .unwrap();
+    let (s, _) = agent
+        .post(
+            &format!("/admin/tickets/{id2}"),
+            &format!("/admin/tickets/{id2}/reply"),
+            &[
+                ("subject", "Re: dúvida"),
+                ("body", "Olá Helena Prado, sobre Xyzzy-Quartzo: sim."),
+            ],
+        )
+        .await;
+    assert_eq!(s, 303);
+    wait_mails(&h, &id1, 1).await;
+    wait_mails(&h, &id2, 2).await;
+    let all = |h: &Harness| {
+        let blobs = h.blobs();
+        async move {
+            use futures_util::TryStreamExt;
+            use object_store::ObjectStore;
+            blobs
+                .store
+                .list(None)
+                .map_ok(|m| m.location.to_string())
+                .try_collect::<Vec<String>>()
+                .await
+                .unwrap()
+        }
+    };
+    let before = all(&h).await;
+    for id in [&id1, &id2, &id3] {
+        assert!(
+            before
+                .iter()
+                .any(|k| k.starts_with(&format!("support/{id}/"))),
+            "{id}: {before:?}"
+        );
+    }
+
+    // An access request first: her tickets are part of what we hold about her.
+    let (s, acc) = admin_api(
+        &h,
+        reqwest::Method::POST,
+        "/api/admin/privacy-requests",
+        Some(serde_json::json!({"kind": "access", "email": "helena.prado@example.com"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{acc}");
+    let (s, ex) = admin_api(
+        &h,
+        reqwest::Method::POST,
+        &format!(
+            "/api/admin/privacy-requests/{}/process",
+            acc["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{ex}");
+    let exported = ex["result"]["other"]["support_tickets"].as_array().unwrap();
+    assert_eq!(exported.len(), 2, "{ex}");
+    assert!(exported
+        .iter()
+        .all(|t| t["descricao"].as_str().unwrap().contains(secret)));
+    assert_eq!(exported[0]["attachments"].as_array().unwrap().len(), 2);
+
+    let (s, req) = admin_api(
+        &h,
+        reqwest::Method::POST,
+        "/api/admin/privacy-requests",
+        Some(serde_json::json!({"kind": "deletion", "email": "helena.prado@example.com"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{req}");
+    let (s, done) = admin_api(
+        &h,
+        reqwest::Method::POST,
+        &format!(
+            "/api/admin/privacy-requests/{}/process",
+            req["id"].as_str().unwrap()
+        ),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{done}");
+    let hook = &done["result"]["other"]["support_tickets"];
+    assert_eq!(hook["tickets"].as_array().unwrap().len(), 2, "{done}");
+    assert_eq!(hook["attachments_deleted"], 3);
+
+    // The object store, listed afterwards: none of her tickets' objects.
+    let after = all(&h).await;
+    for id in [&id1, &id2] {
+        assert!(
+            !after
+                .iter()
+                .any(|k| k.starts_with(&format!("support/{id}/"))),
+            "{id}: {after:?}"
+        );
+    }
+    assert!(
+        after
+            .iter()
+            .any(|k| k.starts_with(&format!("support/{id3}/"))),
+        "another customer's stays"
+    );
+
+    // The database, queried afterwards: not her name, e-mails, nor the text.
+    for needle in ["Helena", "helena.prado", "helena.trabalho", "Xyzzy"] {
+        let like = format!("%{}%", needle.to_lowercase());
+        for (table, cols) in [
+            ("tickets", "LOWER(nome) LIKE $1 OR LOWER(email) LIKE $1 OR LOWER(descricao) LIKE $1 OR LOWER(triage) LIKE $1"),
+            ("ticket_events", "LOWER(detail) LIKE $1"),
+            ("emails", "LOWER(to_addr) LIKE $1 OR LOWER(subject) LIKE $1 OR LOWER(body) LIKE $1"),
+            ("ticket_attachments", "LOWER(file_name) LIKE $1 OR LOWER(object_key) LIKE $1"),
+        ] {
+            let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table} WHERE {cols}")))
+                .bind(&like)
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+            assert_eq!(n, 0, "{needle} still in {table}");
+        }
+    }
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM ticket_attachments WHERE ticket_id IN ($1, $2)")
+            .bind(&id1)
+            .bind(&id2)
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+    assert_eq!(n, 0);
+    // What is kept: the tickets, their priorities and who acted when.
+    let ev = timeline(&db, &id2).await;
+    assert!(ev
+        .iter()
+        .any(|(a, k, _)| a == "agente:agente@desk.test" && k == "reply"));
+    assert_eq!(ev.last().unwrap().1, "lgpd");
+    let (status, _) = desk_ticket(&db, &id3).await;
+    assert_eq!(status, "open");
+    let nome: String = sqlx::query_scalar("SELECT nome FROM tickets WHERE id = $1")
+        .bind(&id3)
+        .fetch_one(&db.pool)
+        .await
+        .unwrap();
+    assert_eq!(nome, "Otávio Reis");
+    if std::env::var("CONVERSOR_TEST_MAILDIR").is_err() {
+        assert_eq!(h.mails(&id1) + h.mails(&id2), 0, "outbox files removed");
+        assert_eq!(h.mails(&id3), 1);
+    }
 }

@@ -33,6 +33,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/admin/tickets/{id}/escalate", post(escalate))
         .route("/admin/tickets/{id}/resolve", post(resolve))
         .route("/admin/tickets/{id}/kb", post(link_kb))
+        .route("/admin/tickets/{id}/actions/{name}", post(action))
         .route("/admin/kb", get(kb_list).post(kb_create))
         .route("/admin/kb/new", get(kb_new))
         .route("/admin/kb/{id}", get(kb_view).post(kb_update))
@@ -261,6 +262,15 @@ fn kind_pt(k: &str) -> &'static str {
         "resolved" => "resolução",
         "csat" => "pesquisa de satisfação",
         "kb_link" => "base de conhecimento",
+        "incident" => "incidente",
+        "refund" => "reembolso",
+        "action_check_payment" => "verificar pagamento",
+        "action_fix_payment" => "corrigir pagamento",
+        "action_requeue" => "reprocessar",
+        "action_presign" => "link de download",
+        "action_logs" => "logs",
+        "action_refund" => "reembolsar",
+        "lgpd" => "LGPD",
         _ => "ação",
     }
 }
@@ -301,8 +311,19 @@ async fn ticket_inner(
         .into_iter()
         .map(|e| context! { when => sla::format_local(e.at), from_status => e.from_status, to_status => e.to_status, actor => e.actor, reason => e.reason })
         .collect();
-    let events: Vec<EventLine> = store::events(&app.db, &t.id)
-        .await?
+    let raw_events = store::events(&app.db, &t.id).await?;
+    let last_link = crate::desk::actions::last_link(&raw_events);
+    // After an action, its outcome (the latest action event) is the flash.
+    let action_flash = (q.msg.as_deref() == Some("action"))
+        .then(|| {
+            raw_events
+                .iter()
+                .rev()
+                .find(|e| e.kind.starts_with("action_") || e.kind == "refund")
+                .map(|e| e.detail.clone())
+        })
+        .flatten();
+    let events: Vec<EventLine> = raw_events
         .into_iter()
         .map(|e| EventLine {
             when: sla::format_local(e.at),
@@ -313,10 +334,53 @@ async fn ticket_inner(
         })
         .collect();
     let template = q.template.as_deref().and_then(Reply::parse);
-    let (subject, body) = match template {
-        Some(r) => tickets::draft(app, &t, r).await?,
-        None => (String::new(), String::new()),
+    let (subject, body, draft_key) = match (template, q.template.as_deref(), &last_link) {
+        (Some(r), _, _) => {
+            let (s, b) = tickets::draft(app, &t, r).await?;
+            (s, b, r.key())
+        }
+        // The link the "gerar link" action made, put into a reply.
+        (None, Some("download_link"), Some((link, expires))) => {
+            let (s, b) = templates::mail(
+                templates::env(),
+                "download_link",
+                context! { nome => t.nome, order_id => t.order_id, link => link, expires => expires },
+            )
+            .map_err(ServiceError::Internal)?;
+            (s, b, "download_link")
+        }
+        _ => (String::new(), String::new(), ""),
     };
+    let incident = match t.triage["incident"]["id"].as_str() {
+        Some(id) => crate::ops::incidents::get(app, id).await?.map(|i| {
+            context! {
+                id => i.id, priority => i.priority, title => i.title,
+                status_pt => crate::ops::incidents::status_label(&i.status),
+                postmortem_due => i.postmortem_due_at.map(sla::format_local),
+                opened => t.triage["incident"]["opened"].as_bool().unwrap_or(true),
+            }
+        }),
+        None => None,
+    };
+    let logs: Vec<_> = t.triage["logs"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|l| {
+                    format!(
+                        "{} {} {}",
+                        l["at"].as_i64().map(sla::format_local).unwrap_or_default(),
+                        l["process"].as_str().unwrap_or(""),
+                        l["line"].as_str().unwrap_or("")
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let actions: Vec<_> = crate::desk::actions::Action::ALL
+        .iter()
+        .map(|a| context! { name => a.name(), label => a.label_pt(), allowed => agent.user.role >= a.min_role(), min_role => a.min_role() })
+        .collect();
     let p = Priority::parse(&t.priority).unwrap_or(Priority::P4);
     let gateway = t.triage["signals"]["gateway"].clone();
     let gateway_text = match gateway["state"].as_str() {
@@ -355,11 +419,15 @@ async fn ticket_inner(
         reasons => t.triage["reasons"].clone(),
         events => events,
         replies => Reply::ALL.iter().map(|r| context! { key => r.key(), label => r.label_pt() }).collect::<Vec<_>>(),
-        draft => context! { template => template.map(|r| r.key()).unwrap_or(""), subject => subject, body => body },
+        draft => context! { template => draft_key, subject => subject, body => body },
+        incident => incident,
+        logs => logs,
+        actions => actions,
+        last_link => last_link.as_ref().map(|(url, until)| context! { url => url, until => until }),
         escalation_target => auth::role_name(t.level + 1),
         linked => store::ticket_articles(&app.db, &t.id).await?,
         articles => store::articles(&app.db).await?,
-        flash => flash_pt(q.msg.as_deref()),
+        flash => action_flash.or_else(|| flash_pt(q.msg.as_deref()).map(str::to_string)),
     };
     Ok(html(templates::page(
         "ticket.html",
@@ -508,6 +576,72 @@ async fn resolve(
     match tickets::resolve(&app, &t, &agent.actor(), &f.resolution).await {
         Ok(_) => back(&id, "resolved"),
         Err(e) => service_err(e),
+    }
+}
+
+#[derive(Deserialize)]
+struct ActionForm {
+    csrf: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// A runbook action on the ticket's order (`desk::actions`): CSRF, the role
+/// (refund and payment fix are Nível 2+), then the `ops` call with the agent's
+/// e-mail as actor; the outcome, or the refusal's reason, goes on the timeline.
+async fn action(
+    State(app): St,
+    agent: Agent,
+    Path((id, name)): Path<(String, String)>,
+    Form(f): Form<ActionForm>,
+) -> Response {
+    use crate::desk::actions::{self, Action};
+    let t = match guarded(&app, &agent, &id, &f.csrf).await {
+        Ok(t) => t,
+        Err(r) => return r,
+    };
+    let Some(a) = Action::parse(&name) else {
+        return err_page(ServiceError::NotFound);
+    };
+    if agent.user.role < a.min_role() {
+        tracing::warn!(ticket_id = %id, user = %agent.user.email, action = a.name(), "console action refused by role");
+        return forbidden(&format!(
+            "Somente Nível {} ou acima pode {}.",
+            a.min_role(),
+            a.label_pt()
+        ));
+    }
+    let (detail, recorded, logs) =
+        match actions::run(&app, &t, a, &agent.user.email, &f.reason).await {
+            Ok(o) => (o.detail, o.recorded, Some(o.logs)),
+            Err(
+                ServiceError::Invalid(m) | ServiceError::Conflict(m) | ServiceError::Gateway(m),
+            ) => (format!("{}: recusado — {m}", a.label_pt()), false, None),
+            Err(ServiceError::NotFound) => (
+                format!("{}: pedido não encontrado", a.label_pt()),
+                false,
+                None,
+            ),
+            Err(e) => return err_page(e),
+        };
+    if !recorded {
+        if let Err(e) = store::add_event(&app.db, &t.id, &agent.actor(), a.kind(), &detail).await {
+            return err_page(e.into());
+        }
+    }
+    tracing::info!(ticket_id = %id, order_id = ?t.order_id, user = %agent.user.email, action = a.name(), "console action");
+    match (a, logs) {
+        (Action::Logs, Some(lines)) => html(templates::page(
+            "logs.html",
+            context! { ..base(&agent), ..context! {
+                t => t,
+                lines => lines.iter().map(|l| context! {
+                    when => sla::format_local(l.at), process => l.process, level => l.level, line => l.line,
+                }).collect::<Vec<_>>(),
+                max => crate::desk::triage::FULL_LOG_LINES,
+            } },
+        )),
+        _ => Redirect::to(&format!("/admin/tickets/{id}?msg=action#acoes")).into_response(),
     }
 }
 

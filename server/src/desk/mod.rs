@@ -10,11 +10,14 @@
 //! - `auth`: argon2 passwords, sessions, CSRF
 //! - `api` (public routes), `console` (`/admin`), `metrics`, `cli` (`conversor user add`)
 
+pub mod actions;
 pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod console;
+pub mod incident;
 pub mod metrics;
+pub mod privacy;
 pub mod sla;
 pub mod store;
 pub mod templates;

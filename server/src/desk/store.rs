@@ -242,6 +242,56 @@ pub async fn insert_ticket(
     Ok(())
 }
 
+/// A refund recorded for an order (manual or automatic, `ops::refunds`) goes
+/// on the timeline of every open ticket about that order, inside the refund's
+/// transaction. A console agent's e-mail as actor reads `agente:{e-mail}`, as
+/// on the agent's other events. Returns the tickets noted.
+pub async fn note_refund_on_tickets(
+    tx: &mut Transaction<'static, Any>,
+    order_id: &str,
+    actor: &str,
+    detail: &str,
+) -> DbResult<usize> {
+    let ids: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM tickets WHERE order_id = $1 AND status <> 'resolved' ORDER BY created_at",
+    )
+    .bind(order_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let agent: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM support_users WHERE email = $1")
+        .bind(actor)
+        .fetch_one(&mut **tx)
+        .await?;
+    let who = if agent > 0 {
+        format!("agente:{actor}")
+    } else {
+        actor.to_string()
+    };
+    for id in &ids {
+        insert_event(tx, id, &who, "refund", detail).await?;
+        sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(ids.len())
+}
+
+/// Replaces the triage record (e.g. the incident a P1/P2 ticket opened).
+pub async fn set_triage(db: &Db, id: &str, triage: &serde_json::Value) -> DbResult<()> {
+    sqlx::query("UPDATE tickets SET triage = $1, updated_at = $2 WHERE id = $3")
+        .bind(triage.to_string())
+        .bind(now_ms())
+        .bind(id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 pub async fn ticket(db: &Db, id: &str) -> DbResult<Option<TicketRow>> {
     let row = sqlx::query("SELECT * FROM tickets WHERE id = $1")
         .bind(id)

@@ -1,9 +1,10 @@
 //! The runbook's texts: the acknowledgment, the four reply templates, the
 //! resolution (with the CSAT link) and the internal escalation message; plus
 //! the console's HTML pages. E-mail templates: first line = subject. The three
-//! reply templates the order pipeline already sends (payment confirmed, proof
-//! of payment, invalid file) are the same files (`templates/emails/`), rendered
-//! through `crate::templates()`, so a customer gets one wording.
+//! reply templates are the order pipeline's files (`templates/emails/`: payment
+//! confirmed, proof of payment, invalid file, and the refund, which is also the
+//! e-mail `ops::refunds` sends), rendered through `crate::templates()`, so a
+//! customer gets one wording.
 
 use minijinja::Environment;
 use serde::Serialize;
@@ -11,7 +12,6 @@ use std::sync::OnceLock;
 
 const SUPPORT: &[(&str, &str)] = &[
     ("ack", include_str!("../../templates/support/ack.txt")),
-    ("refund", include_str!("../../templates/support/refund.txt")),
     (
         "resolved",
         include_str!("../../templates/support/resolved.txt"),
@@ -19,6 +19,10 @@ const SUPPORT: &[(&str, &str)] = &[
     (
         "escalation",
         include_str!("../../templates/support/escalation.txt"),
+    ),
+    (
+        "download_link",
+        include_str!("../../templates/support/download_link.txt"),
     ),
     (
         "layout.html",
@@ -51,6 +55,10 @@ const SUPPORT: &[(&str, &str)] = &[
     (
         "metrics.html",
         include_str!("../../templates/support/console/metrics.html"),
+    ),
+    (
+        "logs.html",
+        include_str!("../../templates/support/console/logs.html"),
     ),
     (
         "csat.html",
@@ -155,7 +163,7 @@ pub fn reply(
         Reply::PaymentConfirmed => mail(order_templates, "payment_confirmed", ctx),
         Reply::ProofRequest => mail(order_templates, "payment_not_recognised", ctx),
         Reply::InvalidFile => mail(order_templates, "conversion_failed", ctx),
-        Reply::Refund => mail(env(), "refund", ctx),
+        Reply::Refund => mail(order_templates, "refund", ctx),
     }
 }
 
@@ -318,6 +326,46 @@ Seu caso será analisado e processado em até 24h.
 Order ID: 3f2a9c1e-7b4d-4e8a-9c2b-1a2b3c4d5e6f
 Motivo: falha técnica na conversão
 
+Equipe ConversorMPP"
+        );
+    }
+
+    #[test]
+    fn refund_reply_and_refund_email_are_one_text() {
+        // The console's draft and the e-mail `ops::refunds` sends render the same file.
+        let (s, b) = reply(&crate::templates(), Reply::Refund, &ctx()).unwrap();
+        let m = crate::ops::refunds::refund_email(
+            "Ana Souza",
+            "3f2a9c1e-7b4d-4e8a-9c2b-1a2b3c4d5e6f",
+            "ana@example.com",
+            "falha técnica na conversão",
+        )
+        .unwrap();
+        assert_eq!((s, b), (m.subject, m.body));
+    }
+
+    #[test]
+    fn download_link_reply() {
+        let (s, b) = mail(
+            env(),
+            "download_link",
+            context! { nome => "Ana Souza", order_id => "o-1", link => "https://s3/x?sig=1",
+            expires => "30/11/2026 10:05 (horário de Brasília)" },
+        )
+        .unwrap();
+        assert_eq!(s, "Novo link de download [order: o-1]");
+        assert_eq!(
+            b,
+            "Olá Ana Souza,
+
+Geramos um novo link para baixar o seu arquivo XML (MSPDI):
+https://s3/x?sig=1
+
+O link vale por 24 horas (até 30/11/2026 10:05 (horário de Brasília)). Baixe o arquivo antes disso; se o prazo passar, é só responder este e-mail que geramos outro.
+
+Order ID: o-1
+
+Atenciosamente,
 Equipe ConversorMPP"
         );
     }

@@ -141,8 +141,9 @@ pub async fn create(app: &App, n: NewTicket) -> SResult<TicketView> {
         "signals": g.signals,
         "order_status": g.order.as_ref().map(|o| o.status),
         "order_events": g.events,
+        "logs": g.logs,
     });
-    let t = TicketRow {
+    let mut t = TicketRow {
         id: n.id.clone(),
         order_id: order_id.clone(),
         nome: n.nome.trim().to_string(),
@@ -219,6 +220,36 @@ pub async fn create(app: &App, n: NewTicket) -> SResult<TicketView> {
         ),
     ));
     store::insert_ticket(&app.db, &t, &events, &n.attachments, &ack).await?;
+    if matches!(verdict.priority, Priority::P1 | Priority::P2) {
+        // After the ticket exists (the incident names it); a failure here is
+        // recorded on the ticket, never loses the customer's request.
+        match crate::desk::incident::open_for_ticket(
+            app,
+            &t.id,
+            verdict.priority.as_str(),
+            verdict.category,
+        )
+        .await
+        {
+            Ok(inc) => {
+                t.triage["incident"] = inc;
+                store::set_triage(&app.db, &t.id, &t.triage).await?;
+            }
+            Err(e) => {
+                tracing::error!(ticket_id = %t.id, error = %e, "incident not opened for a P1/P2 ticket");
+                store::add_event(
+                    &app.db,
+                    &t.id,
+                    "triagem",
+                    "incident",
+                    &format!(
+                        "incidente NÃO aberto ({e}): abra com `conversor admin incident open`"
+                    ),
+                )
+                .await?;
+            }
+        }
+    }
     metrics::counter!("support_tickets_created_total", "priority" => verdict.priority.as_str())
         .increment(1);
     tracing::info!(ticket_id = %t.id, order_id = ?t.order_id, priority = verdict.priority.as_str(), category = verdict.category, "support ticket opened");

@@ -236,15 +236,24 @@ pub fn mentions_download(text: &str) -> bool {
         .any(|w| t.contains(w))
 }
 
-/// The facts of triage plus what the ticket keeps (the order's timeline).
+/// How many of the order's log lines the ticket keeps (the console's "Triagem"
+/// card); the "ver logs" action reads up to [`FULL_LOG_LINES`] live.
+pub const TRIAGE_LOG_LINES: i64 = 50;
+pub const FULL_LOG_LINES: i64 = 500;
+
+/// The facts of triage plus what the ticket keeps (the order's timeline and
+/// its correlated log lines from the API and every worker).
 pub struct Gathered {
     pub signals: Signals,
     pub order: Option<OrderRow>,
     pub events: Vec<EventRow>,
+    pub logs: Vec<crate::ops::logs::StoredLine>,
 }
 
-/// Steps 1–3: look the order up, its events, its payment at Mercado Pago
-/// (through the same client as the webhook), and the platform's figures.
+/// Steps 1–3: look the order up, its events, its last log lines (step 3's
+/// "logs correlacionados", stored by `ops::logs` for every process), its
+/// payment at Mercado Pago (through the same client as the webhook), and the
+/// platform's figures.
 pub async fn gather(app: &App, order_id: Option<String>, descricao: &str) -> Gathered {
     let now = now_ms();
     let order = match &order_id {
@@ -253,6 +262,12 @@ pub async fn gather(app: &App, order_id: Option<String>, descricao: &str) -> Gat
     };
     let events = match &order {
         Some(o) => app.db.events(&o.id).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let logs = match &order {
+        Some(o) => crate::ops::logs::for_order(&app.db, &o.id, TRIAGE_LOG_LINES)
+            .await
+            .unwrap_or_default(),
         None => Vec::new(),
     };
     let mut gateway = Gateway::NotAsked;
@@ -304,6 +319,7 @@ pub async fn gather(app: &App, order_id: Option<String>, descricao: &str) -> Gat
         },
         order,
         events,
+        logs,
     }
 }
 

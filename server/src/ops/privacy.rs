@@ -61,6 +61,9 @@ fn req_from(r: &sqlx::any::AnyRow) -> DbResult<PrivacyRequest> {
 pub struct HookResult {
     pub details: Value,
     pub object_keys: Vec<String>,
+    /// `emails.order_id` values of messages this hook anonymised (e.g. ticket
+    /// ids): their outbox files are deleted like the orders'.
+    pub outbox_ids: Vec<String>,
 }
 
 /// A part of the system holding personal data of its own (e.g. tickets).
@@ -78,10 +81,10 @@ pub trait PrivacyHook: Send + Sync {
     async fn export(&self, app: &App, email: &str, order_ids: &[String]) -> SResult<Value>;
 }
 
-/// Hooks run by every access and deletion. Register the support desk's here
-/// (tickets and their `support/` attachments) when merging it.
+/// Hooks run by every access and deletion: the support desk's tickets (and
+/// their `support/{ticket_id}/` attachments, e-mails and outbox files).
 pub fn hooks() -> Vec<Box<dyn PrivacyHook>> {
-    Vec::new()
+    vec![Box::new(crate::desk::privacy::Tickets)]
 }
 
 fn valid_email(s: &str) -> bool {
@@ -416,16 +419,18 @@ async fn delete_customer(app: &App, req: &PrivacyRequest, actor: &str) -> SResul
         }
     }
     let mut hook_details = serde_json::Map::new();
+    let mut outbox_ids = ids.clone();
     for h in hooks() {
         let r = h.anonymise(&mut tx, &req.email, &ids).await?;
         keys.extend(r.object_keys);
+        outbox_ids.extend(r.outbox_ids);
         hook_details.insert(h.name().into(), r.details);
     }
     tx.commit().await.map_err(store::sql)?;
     for k in &keys {
         delete_object(app, k).await?;
     }
-    let files = outbox_files(app, &ids);
+    let files = outbox_files(app, &outbox_ids);
     for f in &files {
         let _ = std::fs::remove_file(f);
     }

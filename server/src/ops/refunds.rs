@@ -86,14 +86,10 @@ pub async fn list(app: &App) -> DbResult<Vec<RefundRow>> {
     rows.iter().map(row).collect()
 }
 
+/// The order e-mails' templates, where `refund` lives (also the console's reply).
 fn templates() -> &'static minijinja::Environment<'static> {
     static ENV: OnceLock<minijinja::Environment<'static>> = OnceLock::new();
-    ENV.get_or_init(|| {
-        let mut env = minijinja::Environment::new();
-        env.add_template("refund", include_str!("../../templates/emails/refund.txt"))
-            .expect("the refund template is valid");
-        env
-    })
+    ENV.get_or_init(crate::templates)
 }
 
 /// The runbook's "Reembolso / disputa" e-mail.
@@ -232,19 +228,15 @@ pub async fn refund(
             .execute(&mut *tx)
             .await
             .map_err(store::sql)?;
-        store::note_tx(
-            &mut tx,
-            order_id,
-            order.status,
-            actor,
-            &format!(
-                "reembolso de {} ({}): {} — Mercado Pago refund {mp_refund_id}",
-                format_brl(claimed.amount_cents),
-                claimed.kind,
-                claimed.reason
-            ),
-        )
-        .await?;
+        let what = format!(
+            "reembolso de {} ({}): {} — Mercado Pago refund {mp_refund_id}",
+            format_brl(claimed.amount_cents),
+            claimed.kind,
+            claimed.reason
+        );
+        store::note_tx(&mut tx, order_id, order.status, actor, &what).await?;
+        // The support desk sees it on any open ticket about the order.
+        crate::desk::store::note_refund_on_tickets(&mut tx, order_id, actor, &what).await?;
         let mail = refund_email(
             &order.customer_name,
             order_id,
