@@ -29,6 +29,15 @@ seeds="$PWD/corpus-seeds"
 if [ -d "$corpus_src" ] && [ ! -d "$seeds" ]; then
   (cd "$root" && cargo run -q --release -p mpp-core --example fuzz_seeds -- "$corpus_src" "$seeds")
 fi
+# The MSPDI reader starts from real MSPDI: the small reference documents
+# (MPXJ's and Microsoft Project's) beside the corpus.
+if [ ! -d "$seeds/read_mspdi" ]; then
+  mkdir -p "$seeds/read_mspdi"
+  for refs in "$corpus_src/../ref-mpxj" "$corpus_src/../ref-msproject"; do
+    [ -d "$refs" ] && find "$refs" -name '*.xml' -size -64k -print0 |
+      while IFS= read -r -d '' f; do cp "$f" "$seeds/read_mspdi/$(echo "$f" | md5sum | cut -c1-16).xml"; done
+  done
+fi
 
 # Safe Rust (unsafe is forbidden in mpp-core): no sanitizer, so RSS is the
 # reader's own memory and not ASan's quarantine.
