@@ -124,7 +124,10 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
             handles.extend(conversor_server::ops::spawn_background(
                 &app, true, &stop_rx,
             ));
-            std::fs::write(data_dir.join("serve.addr"), addr.to_string())?;
+            // Written then renamed: a reader never sees the file empty.
+            let tmp = data_dir.join("serve.addr.tmp");
+            std::fs::write(&tmp, addr.to_string())?;
+            std::fs::rename(&tmp, data_dir.join("serve.addr"))?;
             tracing::info!(%addr, public_url = %app.public_url, test_mode = app.sandbox.is_some(), workers, "listening");
             axum::serve(listener, http::router(app))
                 .with_graceful_shutdown(shutdown_signal())

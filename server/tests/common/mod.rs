@@ -142,7 +142,12 @@ impl Harness {
         h.serve = Some(Proc(child));
         let addr_file = h.dir.path().join("serve.addr");
         let t0 = Instant::now();
-        while !addr_file.exists() {
+        let address = || {
+            std::fs::read_to_string(&addr_file)
+                .ok()
+                .and_then(|a| a.trim().parse::<std::net::SocketAddr>().ok())
+        };
+        while address().is_none() {
             assert!(
                 t0.elapsed() < Duration::from_secs(30),
                 "serve did not start; log: {}",
@@ -150,10 +155,7 @@ impl Harness {
             );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        h.base = format!(
-            "http://{}",
-            std::fs::read_to_string(&addr_file).unwrap().trim()
-        );
+        h.base = format!("http://{}", address().unwrap());
         h
     }
 
