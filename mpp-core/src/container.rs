@@ -188,9 +188,9 @@ impl<'a> Container<'a> {
     }
 }
 
-/// A few cached blocks in front of a reader: cfb seeks before every sector,
-/// which costs two system calls per 512 bytes on a bare `File` (ten times
-/// slower than reading from memory). Seeks move a position only; memory stays
+/// A few cached blocks in front of a reader: the compound reader asks for
+/// 128-byte directory entries and 64-byte mini sectors at scattered offsets,
+/// two system calls each on a bare `File`. Seeks move a position only; memory stays
 /// under `CACHE_BLOCKS` blocks whatever the file's size.
 struct BlockCache<R> {
     inner: R,
