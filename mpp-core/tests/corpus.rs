@@ -83,6 +83,17 @@ fn corpus_files_read_as_the_manifest_expects() {
                         row.resources
                     ));
                 }
+                // Project exports the summary task as outline number 0,
+                // also when the file stores none.
+                if let Some(t) = p.tasks.iter().find(|t| t.uid == 0) {
+                    if t.outline_level.unwrap_or(0) == 0 && t.outline_number.as_deref() != Some("0")
+                    {
+                        failures.push(format!(
+                            "{}: summary task outline number {:?}",
+                            row.path, t.outline_number
+                        ));
+                    }
+                }
                 if row.assignments.is_some_and(|n| n != p.assignments.len()) {
                     failures.push(format!(
                         "{}: {} assignments, MPXJ {:?}",

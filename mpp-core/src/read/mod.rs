@@ -152,6 +152,15 @@ fn read_container(c: &mut Container<'_>, opts: &ReadOptions) -> Result<Project> 
     // Files store few of the variances Project shows; derive the rest here,
     // the same way for every format.
     crate::worktime::fill_variances(&mut project);
+    // The project summary task is outline number 0 (what Project exports);
+    // files often store no outline number for it.
+    if let Some(t) = project
+        .tasks
+        .iter_mut()
+        .find(|t| t.uid == 0 && t.outline_level.unwrap_or(0) == 0)
+    {
+        t.outline_number.get_or_insert_with(|| "0".to_string());
+    }
     project.properties.file_format = Some(format);
     project.properties.application = Some(compobj.application_name.clone());
     project.properties.application_version = compobj.application_version();
