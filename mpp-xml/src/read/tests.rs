@@ -316,3 +316,31 @@ fn only_external_tasks_write_as_no_tasks() {
     let first = String::from_utf8(first).unwrap();
     assert!(first.contains("<Tasks/>") && first.contains("<Assignments/>"));
 }
+
+/// Found by fuzzing `read_mspdi`: an assignment to a resource that does not
+/// exist is written without a resource, so it must be deduplicated as one,
+/// or a second write/read drops it and the output changes.
+#[test]
+fn assignments_to_missing_resources_stay_byte_stable() {
+    let p = read_str(&doc(
+        "<Tasks><Task><UID>1</UID><ID>1</ID></Task></Tasks>
+        <Resources><Resource><UID>1</UID><ID>1</ID></Resource></Resources>
+        <Assignments>
+          <Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>-65535</ResourceUID><Units>1</Units><Notes>a</Notes></Assignment>
+          <Assignment><UID>2</UID><TaskUID>1</TaskUID><ResourceUID>7</ResourceUID><Units>1</Units><Notes>b</Notes></Assignment>
+          <Assignment><UID>3</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>1</Units></Assignment>
+        </Assignments>",
+    ))
+    .unwrap();
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    let again = write(&read_str(&first).unwrap());
+    assert_eq!(first, again);
+    // The resource-less assignment and the real one; not the dangling one.
+    assert_eq!(first.matches("<Assignment>").count(), 2, "{first}");
+    assert!(first.contains("<ResourceUID>1</ResourceUID>"));
+}

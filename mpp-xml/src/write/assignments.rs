@@ -31,11 +31,13 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
         return x.empty("Assignments");
     }
     x.open("Assignments")?;
-    // Only the first assignment of a resource to a task is written.
+    // Only the first assignment of a resource to a task is written. Keyed by
+    // the resource as written: one whose resource does not exist is written
+    // without one, and so is the same assignment as any other without one.
     let mut seen = HashSet::new();
     for a in &p.assignments {
-        if seen.insert((a.task_uid, a.resource_uid)) {
-            let resource = a.resource_uid.and_then(|uid| resources.get(&uid).copied());
+        let resource = a.resource_uid.and_then(|uid| resources.get(&uid).copied());
+        if seen.insert((a.task_uid, resource.map(|r| r.uid))) {
             write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
         }
     }
