@@ -344,3 +344,23 @@ fn assignments_to_missing_resources_stay_byte_stable() {
     assert_eq!(first.matches("<Assignment>").count(), 2, "{first}");
     assert!(first.contains("<ResourceUID>1</ResourceUID>"));
 }
+
+/// Found by fuzzing `read_mspdi`: a duration in elapsed years was written
+/// with 52-week years and read back with 365-day ones, so it shrank by
+/// 0.27 % at every write/read.
+#[test]
+fn elapsed_year_durations_survive_write_and_read() {
+    let p = read_str(&doc(
+        "<Tasks><Task><UID>1</UID><ID>1</ID><Start>2014-11-03T08:00:00</Start>
+          <Duration>PT7H58M41S</Duration><DurationFormat>46</DurationFormat></Task></Tasks>",
+    ))
+    .unwrap();
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    assert!(first.contains("<Duration>PT7H58M41S</Duration>"), "{first}");
+    assert_eq!(first, write(&read_str(&first).unwrap()));
+}

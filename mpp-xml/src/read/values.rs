@@ -173,7 +173,9 @@ pub fn xsd_seconds(text: &str) -> Option<f64> {
 
 /// Minutes as a duration in `units` (project factors).
 pub fn in_units(minutes: f64, units: TimeUnit, f: &TimeFactors) -> Duration {
-    let per = f.minutes_per(units);
+    // The writer's own factors (elapsed years are 52 weeks there), so that
+    // reading undoes writing exactly.
+    let per = format::minutes(&Duration::new(1.0, units), f);
     Duration::new(if per != 0.0 { minutes / per } else { minutes }, units)
 }
 
