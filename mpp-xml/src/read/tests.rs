@@ -364,3 +364,37 @@ fn elapsed_year_durations_survive_write_and_read() {
     assert!(first.contains("<Duration>PT7H58M41S</Duration>"), "{first}");
     assert_eq!(first, write(&read_str(&first).unwrap()));
 }
+
+/// Found by fuzzing `read_mspdi`: a custom value made only of characters
+/// XML 1.0 cannot carry was kept on reading, written as an empty value and
+/// then dropped on the next read. The reader drops what the writer drops.
+#[test]
+fn characters_xml_cannot_carry_are_dropped_on_reading() {
+    let p = read_str(&doc(
+        "<Title>A\u{2}B</Title>
+        <ExtendedAttributes><ExtendedAttribute><FieldID>188743731</FieldID>
+          <FieldName>Text1</FieldName></ExtendedAttribute></ExtendedAttributes>
+        <Tasks><Task><UID>1</UID><ID>1</ID><Name>x\u{1}y</Name>
+          <ExtendedAttribute><FieldID>188743731</FieldID><Value>\u{2}\u{0}\u{0}</Value></ExtendedAttribute>
+        </Task></Tasks>",
+    ))
+    .unwrap();
+    assert_eq!(p.properties.title.as_deref(), Some("AB"));
+    let t = p.task(1).unwrap();
+    assert_eq!(t.name.as_deref(), Some("xy"));
+    assert!(
+        t.custom
+            .iter()
+            .all(|v| matches!(&v.value, mpp_core::FieldValue::Text(s) if s.is_empty())),
+        "{:?}",
+        t.custom
+    );
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    assert!(!first.contains("<FieldID>188743731</FieldID>\n                <Value>"));
+    assert_eq!(first, write(&read_str(&first).unwrap()));
+}

@@ -203,7 +203,11 @@ impl<'a> Events<'a> {
         }
         let have = top.text.chars().count();
         let room = self.max_string_chars.saturating_sub(have);
-        top.text.extend(text.chars().take(room));
+        top.text.extend(
+            text.chars()
+                .filter(|&c| crate::write::xml::is_xml_char(c))
+                .take(room),
+        );
     }
 }
 

@@ -9,7 +9,7 @@ mod custom;
 mod project;
 mod resources;
 mod tasks;
-mod xml;
+pub(crate) mod xml;
 
 pub use xml::Xml;
 

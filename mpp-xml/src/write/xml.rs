@@ -93,6 +93,12 @@ impl<W: Write> Xml<W> {
     }
 }
 
+/// Whether XML 1.0 can carry `c`: the writer drops the others, and the
+/// reader drops them too, so that what it reads is what can be written.
+pub(crate) fn is_xml_char(c: char) -> bool {
+    !(((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}')
+}
+
 /// Escapes markup characters and drops characters XML 1.0 cannot carry.
 fn escape_into(out: &mut impl Write, text: &str) -> io::Result<()> {
     // Most values are plain ASCII with nothing to escape: one copy.
@@ -109,8 +115,7 @@ fn escape_into(out: &mut impl Write, text: &str) -> io::Result<()> {
             '<' => out.write_all(b"&lt;")?,
             '>' => out.write_all(b"&gt;")?,
             '"' => out.write_all(b"&quot;")?,
-            '\t' | '\n' | '\r' => out.write_all(ch.encode_utf8(&mut buf).as_bytes())?,
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c if !is_xml_char(c) => {}
             c => out.write_all(c.encode_utf8(&mut buf).as_bytes())?,
         }
     }
