@@ -398,3 +398,32 @@ fn characters_xml_cannot_carry_are_dropped_on_reading() {
     assert!(!first.contains("<FieldID>188743731</FieldID>\n                <Value>"));
     assert_eq!(first, write(&read_str(&first).unwrap()));
 }
+
+/// Found by fuzzing `read_mspdi`: a placeholder was numbered after an
+/// assignment that is not written (a second one of the same resource to the
+/// same task), and numbered differently once that one was gone.
+#[test]
+fn placeholders_are_numbered_after_the_written_assignments() {
+    let p = read_str(&doc(
+        "<Tasks><Task><UID>1</UID><ID>1</ID></Task>
+          <Task><UID>2</UID><ID>2</ID><PercentComplete>50</PercentComplete></Task></Tasks>
+        <Resources><Resource><UID>1</UID><ID>1</ID></Resource></Resources>
+        <Assignments>
+          <Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>1</Units></Assignment>
+          <Assignment><UID>9</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID><Units>0.5</Units></Assignment>
+        </Assignments>",
+    ))
+    .unwrap();
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    assert_eq!(first.matches("<Assignment>").count(), 2, "{first}");
+    assert!(
+        first.contains("<UID>2</UID>\n            <TaskUID>2</TaskUID>"),
+        "{first}"
+    );
+    assert_eq!(first, write(&read_str(&first).unwrap()));
+}

@@ -35,18 +35,17 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     // the resource as written: one whose resource does not exist is written
     // without one, and so is the same assignment as any other without one.
     let mut seen = HashSet::new();
+    // Placeholders are numbered after the assignments written (not after
+    // those left out), so that reading and writing again numbers them alike.
+    let mut last_uid: Option<i32> = None;
     for a in &p.assignments {
         let resource = a.resource_uid.and_then(|uid| resources.get(&uid).copied());
         if seen.insert((a.task_uid, resource.map(|r| r.uid))) {
             write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
+            last_uid = last_uid.max(Some(a.uid));
         }
     }
-    let mut next_uid = p
-        .assignments
-        .iter()
-        .map(|a| a.uid)
-        .max()
-        .map_or(0, |m| m.saturating_add(1));
+    let mut next_uid = last_uid.map_or(0, |m| m.saturating_add(1));
     for t in placeholders {
         write_placeholder(x, ctx, t, next_uid)?;
         next_uid = next_uid.saturating_add(1);
