@@ -131,6 +131,11 @@ pub fn finish(p: &mut Project) {
             drop.insert(a.uid);
         }
     }
+    // Only when the writer makes them again, byte for byte, under the same
+    // UIDs: otherwise they are real assignments and are kept.
+    if !crate::write::assignments::placeholders_rebuilt(p, &drop) {
+        drop.clear();
+    }
     p.assignments
         .retain(|a| !(is_marked(a) && drop.contains(&a.uid)));
     for a in p.assignments.iter_mut().filter(|a| is_marked(a)) {

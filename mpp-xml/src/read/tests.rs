@@ -427,3 +427,39 @@ fn placeholders_are_numbered_after_the_written_assignments() {
     );
     assert_eq!(first, write(&read_str(&first).unwrap()));
 }
+
+/// Found by fuzzing `read_mspdi`: a real assignment without a resource that
+/// carries only the elements a placeholder carries was dropped as one, and
+/// the placeholder made instead differed from it. Only assignments the writer
+/// makes again byte for byte, under the same UIDs, are dropped.
+#[test]
+fn only_placeholders_the_writer_remakes_are_dropped() {
+    let tasks = "<Tasks><Task><UID>1</UID><ID>1</ID><PercentComplete>50</PercentComplete>
+          <Start>2024-01-01T08:00:00</Start><Finish>2024-01-03T17:00:00</Finish>
+          <Duration>PT24H0M0S</Duration></Task></Tasks>";
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    // The writer's own placeholder (no assignment in the model) is dropped
+    // on reading and made again.
+    let made = write(&read_str(&doc(tasks)).unwrap());
+    assert_eq!(made.matches("<Assignment>").count(), 1, "{made}");
+    let again = read_str(&made).unwrap();
+    assert!(again.assignments.is_empty());
+    assert_eq!(write(&again), made);
+    // A resource-less assignment with other values is kept, and stays.
+    let real = read_str(&doc(&format!(
+        "{tasks}<Assignments><Assignment><UID>5</UID><TaskUID>1</TaskUID>
+          <ResourceUID>-65535</ResourceUID><Finish>2024-01-02T17:00:00</Finish>
+          <HasFixedRateUnits>1</HasFixedRateUnits><FixedMaterial>0</FixedMaterial>
+          <Units>1</Units></Assignment></Assignments>"
+    )))
+    .unwrap();
+    assert_eq!(real.assignments.len(), 1);
+    let first = write(&real);
+    let back = read_str(&first).unwrap();
+    assert_eq!(back.assignments.len(), 1, "{first}");
+    assert_eq!(write(&back), first);
+}

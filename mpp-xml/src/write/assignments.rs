@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use mpp_core::{Assignment, Duration, Resource, ResourceType, Task};
+use mpp_core::{Assignment, Duration, Project, Resource, ResourceType, Task};
 
 use super::{baseline, custom, Ctx, Xml};
 use crate::format::{
@@ -15,42 +15,116 @@ use crate::format::{
 /// `ResourceUID` of an assignment without a resource.
 const NULL_RESOURCE: i32 = -65535;
 
-pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
-    let p = ctx.p;
-    let tasks: HashMap<i32, &Task> = p.tasks.iter().map(|t| (t.uid, t)).collect();
+/// What the writer writes for a list of assignments: the assignments kept
+/// (with their resource, if it exists) and the placeholders (task, UID).
+struct Plan<'p> {
+    written: Vec<(&'p Assignment, Option<&'p Resource>)>,
+    placeholders: Vec<(&'p Task, i32)>,
+}
+
+fn plan<'p>(p: &'p Project, assignments: &[&'p Assignment]) -> Plan<'p> {
     let resources: HashMap<i32, &Resource> = p.resources.iter().map(|r| (r.uid, r)).collect();
-    let assigned: HashSet<i32> = p.assignments.iter().map(|a| a.task_uid).collect();
-    let placeholders: Vec<&Task> = p
-        .tasks
-        .iter()
-        .filter(|t| t.percent_complete.is_some_and(|v| v != 0.0) && !assigned.contains(&t.uid))
-        // External tasks are not written, so neither are placeholders for them.
-        .filter(|t| !t.external_task)
-        .collect();
-    if p.assignments.is_empty() && placeholders.is_empty() {
-        return x.empty("Assignments");
-    }
-    x.open("Assignments")?;
     // Only the first assignment of a resource to a task is written. Keyed by
     // the resource as written: one whose resource does not exist is written
     // without one, and so is the same assignment as any other without one.
     let mut seen = HashSet::new();
-    // Placeholders are numbered after the assignments written (not after
-    // those left out), so that reading and writing again numbers them alike.
-    let mut last_uid: Option<i32> = None;
-    for a in &p.assignments {
+    let mut written = Vec::new();
+    for &a in assignments {
         let resource = a.resource_uid.and_then(|uid| resources.get(&uid).copied());
         if seen.insert((a.task_uid, resource.map(|r| r.uid))) {
-            write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
-            last_uid = last_uid.max(Some(a.uid));
+            written.push((a, resource));
         }
     }
-    let mut next_uid = last_uid.map_or(0, |m| m.saturating_add(1));
-    for t in placeholders {
-        write_placeholder(x, ctx, t, next_uid)?;
-        next_uid = next_uid.saturating_add(1);
+    let assigned: HashSet<i32> = assignments.iter().map(|a| a.task_uid).collect();
+    // Placeholders are numbered after the assignments written (not after
+    // those left out), so that reading and writing again numbers them alike.
+    let mut next_uid = written
+        .iter()
+        .map(|(a, _)| a.uid)
+        .max()
+        .map_or(0, |m| m.saturating_add(1));
+    let mut placeholders = Vec::new();
+    for t in &p.tasks {
+        // External tasks are not written, so neither are placeholders for them.
+        if t.percent_complete.is_some_and(|v| v != 0.0)
+            && !assigned.contains(&t.uid)
+            && !t.external_task
+        {
+            placeholders.push((t, next_uid));
+            next_uid = next_uid.saturating_add(1);
+        }
+    }
+    Plan {
+        written,
+        placeholders,
+    }
+}
+
+pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
+    let p = ctx.p;
+    let tasks: HashMap<i32, &Task> = p.tasks.iter().map(|t| (t.uid, t)).collect();
+    let all: Vec<&Assignment> = p.assignments.iter().collect();
+    let plan = plan(p, &all);
+    if plan.written.is_empty() && plan.placeholders.is_empty() {
+        return x.empty("Assignments");
+    }
+    x.open("Assignments")?;
+    for (a, resource) in plan.written {
+        write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
+    }
+    for (t, uid) in plan.placeholders {
+        write_placeholder(x, ctx, t, uid)?;
     }
     x.close("Assignments")
+}
+
+/// For the MSPDI reader, which drops the placeholders this writer makes
+/// (they are made again): whether dropping the assignments `drop` gives the
+/// same document. It does when each of them, written as an assignment, is
+/// byte for byte the placeholder this writer makes for its task, and the
+/// placeholders are numbered with the UIDs they have.
+pub(crate) fn placeholders_rebuilt(p: &Project, drop: &HashSet<i32>) -> bool {
+    let opts = crate::WriteOptions::default();
+    let ctx = Ctx::new(p, &opts);
+    let render = |f: &dyn Fn(&mut Xml<&mut Vec<u8>>) -> io::Result<()>| {
+        let mut out = Vec::new();
+        let mut x = Xml::new(&mut out);
+        let ok = f(&mut x).and_then(|()| x.finish()).is_ok();
+        ok.then_some(out)
+    };
+    let kept: Vec<&Assignment> = p
+        .assignments
+        .iter()
+        .filter(|a| !drop.contains(&a.uid))
+        .collect();
+    let plan = plan(p, &kept);
+    let mut made: Vec<(i32, i32)> = plan.placeholders.iter().map(|(t, u)| (t.uid, *u)).collect();
+    let mut dropped: Vec<(i32, i32)> = p
+        .assignments
+        .iter()
+        .filter(|a| drop.contains(&a.uid))
+        .map(|a| (a.task_uid, a.uid))
+        .collect();
+    made.sort_unstable();
+    dropped.sort_unstable();
+    if made != dropped {
+        return false;
+    }
+    plan.placeholders.iter().all(|&(t, uid)| {
+        let Some(a) = p
+            .assignments
+            .iter()
+            .find(|a| a.uid == uid && drop.contains(&a.uid))
+        else {
+            return false;
+        };
+        // The reader's mark (in the notes) is not part of the assignment.
+        let mut a = a.clone();
+        a.notes = None;
+        let as_placeholder = render(&|x| write_placeholder(x, &ctx, t, uid));
+        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, Some(t), None));
+        as_placeholder.is_some() && as_placeholder == as_assignment
+    })
 }
 
 fn write_assignment<W: Write>(

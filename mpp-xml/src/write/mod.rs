@@ -3,7 +3,7 @@
 //! What is written, and when, follows MPXJ's MSPDI writer for MPP input, so
 //! that our output can be compared field by field with MPXJ's.
 
-mod assignments;
+pub(crate) mod assignments;
 mod calendars;
 mod custom;
 mod project;
