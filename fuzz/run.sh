@@ -68,11 +68,11 @@ for t in "${targets[@]}"; do
     rc=$?
     set -e
     cat "$part" >>"$log"
-    n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$part" | grep -o '[0-9]*$' | tail -1)
-    p=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$part" | grep -o '[0-9]*$' | tail -1)
+    n=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$part" | grep -o '[0-9]*$' | tail -1 || true)
+    p=$(grep -o 'stat::peak_rss_mb: *[0-9]*' "$part" | grep -o '[0-9]*$' | tail -1 || true)
     total=$((total + ${n:-0}))
     [ "${p:-0}" -gt "$peak" ] && peak=${p:-0}
-    unit=$(grep -o 'Test unit written to .*' "$part" | sed 's/Test unit written to //' | tail -1)
+    unit=$(grep -o 'Test unit written to .*' "$part" | sed 's/Test unit written to //' | tail -1 || true)
     rm -f "$part"
     [ "$rc" -eq 0 ] && break
     # The 1 s timeout is wall-clock: on a shared machine a stalled process
