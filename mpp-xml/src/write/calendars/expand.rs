@@ -13,6 +13,14 @@ use mpp_core::{CalendarException, DateTime, Recurrence, WorkWeek, WorkingTime};
 /// recurrences that never match stay cheap.
 const MAX_STEPS: usize = 100_000;
 
+/// Upper bound on the dates one recurrence expands to (each becomes an
+/// element of the output): without it a 10 KB document of a few dozen daily
+/// recurrences over centuries expands to tens of megabytes.
+const MAX_DATES: usize = 5_000;
+
+/// Upper bound on the dates all recurrences of one calendar expand to.
+const MAX_DATES_PER_CALENDAR: usize = 20_000;
+
 /// One exception: a plain date range, or a recurrence with its range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Exc {
@@ -125,11 +133,15 @@ pub fn sort(list: &mut [Exc]) {
 pub fn expand_all(list: &[Exc]) -> Vec<Exc> {
     let mut single = Vec::new();
     let mut groups: [Vec<Vec<Exc>>; 4] = Default::default();
+    // All recurrences of a calendar together stay under a budget too.
+    let mut budget = MAX_DATES_PER_CALENDAR;
     for e in list {
-        let expanded = e.expanded();
+        let mut expanded = e.expanded();
         if expanded.len() == 1 {
             single.extend(expanded);
         } else if let Some(g) = groups.get_mut(e.group()) {
+            expanded.truncate(budget);
+            budget -= expanded.len();
             g.push(expanded);
         }
     }
@@ -350,6 +362,7 @@ pub fn dates(
             );
         }
     }
+    out.truncate(MAX_DATES);
     out
 }
 
