@@ -492,3 +492,33 @@ fn recurring_exceptions_expand_within_a_budget() {
     let days = text.matches("<WeekDay>").count();
     assert!((20_000..=20_007).contains(&days), "{days} week days");
 }
+
+/// Found by fuzzing `read_mspdi`: a monthly exception on day 0 started a
+/// month later than the same exception once written and read back.
+#[test]
+fn monthly_exceptions_on_day_zero_expand_as_the_first() {
+    let p = read_str(&doc(
+        "<Calendars><Calendar><UID>1</UID><Name>Standard</Name><IsBaseCalendar>1</IsBaseCalendar>
+          <Exceptions><Exception><EnteredByOccurrences>1</EnteredByOccurrences><TimePeriod>
+            <FromDate>2003-01-01T00:00:00</FromDate><ToDate>2003-05-01T23:59:00</ToDate></TimePeriod>
+            <Occurrences>3</Occurrences><Name>M</Name><Type>4</Type><Period>2</Period>
+            <MonthDay>0</MonthDay><DayWorking>0</DayWorking></Exception></Exceptions>
+        </Calendar></Calendars>",
+    ))
+    .unwrap();
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    assert!(
+        first.contains("<FromDate>2003-03-01T00:00:00</FromDate>"),
+        "{first}"
+    );
+    assert!(
+        !first.contains("<FromDate>2003-02-01T00:00:00</FromDate>"),
+        "{first}"
+    );
+    assert_eq!(first, write(&read_str(&first).unwrap()));
+}

@@ -286,6 +286,8 @@ pub fn dates(
             weekly(days_of_week, freq(period), start, &limit, &mut out);
         }
         Recurrence::MonthlyByDay { day, period } => {
+            // Day 0 (not a day) counts as the 1st, as it is clamped below.
+            let day = day.max(1);
             let (y, m, d) = ymd(start);
             let mut ym = (y, m);
             if u32::from(day) < d {
