@@ -124,12 +124,15 @@ async fn main() -> Result<(), conversor_server::anyhow_lite::Error> {
             handles.extend(conversor_server::ops::spawn_background(
                 &app, true, &stop_rx,
             ));
-            // Written then renamed: a reader never sees the file empty.
+            tracing::info!(%addr, public_url = %app.public_url, test_mode = app.sandbox.is_some(), workers, "listening");
+            // The router first (it creates the admin token file), then the
+            // address file that tells scripts and tests the service is up;
+            // written then renamed, so a reader never sees it empty.
+            let router = http::router(app);
             let tmp = data_dir.join("serve.addr.tmp");
             std::fs::write(&tmp, addr.to_string())?;
             std::fs::rename(&tmp, data_dir.join("serve.addr"))?;
-            tracing::info!(%addr, public_url = %app.public_url, test_mode = app.sandbox.is_some(), workers, "listening");
-            axum::serve(listener, http::router(app))
+            axum::serve(listener, router)
                 .with_graceful_shutdown(shutdown_signal())
                 .await?;
             let _ = stop_tx.send(true);
