@@ -145,10 +145,6 @@ impl<'a> Container<'a> {
         })
     }
 
-    pub fn exists(&self, path: &str) -> bool {
-        self.file.is_stream(path)
-    }
-
     /// The declared length of a stream (0 when it does not exist), without reading it.
     pub fn stream_len(&self, path: &str) -> u64 {
         self.file.stream_len(path).unwrap_or(0)

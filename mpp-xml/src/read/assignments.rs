@@ -116,28 +116,30 @@ pub fn read(ctx: &Ctx, a: &Node, p: &mut Project) {
 /// task that has progress.
 pub fn finish(p: &mut Project) {
     let is_marked = |a: &Assignment| a.notes.as_deref() == Some(MAYBE_PLACEHOLDER);
-    let mut drop = std::collections::HashSet::new();
-    for a in p.assignments.iter().filter(|a| is_marked(a)) {
-        let alone = p
-            .assignments
-            .iter()
-            .filter(|b| b.task_uid == a.task_uid)
-            .count()
-            == 1;
-        let progress = p
-            .task(a.task_uid)
-            .is_some_and(|t| t.percent_complete.is_some_and(|v| v != 0.0));
-        if alone && progress {
-            drop.insert(a.uid);
-        }
+    // Counted once: documents may hold hundreds of thousands of assignments.
+    let mut per_task: std::collections::HashMap<i32, usize> = std::collections::HashMap::new();
+    for a in &p.assignments {
+        *per_task.entry(a.task_uid).or_default() += 1;
     }
+    let in_progress: std::collections::HashSet<i32> = p
+        .tasks
+        .iter()
+        .filter(|t| t.percent_complete.is_some_and(|v| v != 0.0))
+        .map(|t| t.uid)
+        .collect();
+    let drop: std::collections::HashSet<i32> = p
+        .assignments
+        .iter()
+        .filter(|a| is_marked(a))
+        .filter(|a| per_task.get(&a.task_uid) == Some(&1) && in_progress.contains(&a.task_uid))
+        .map(|a| a.uid)
+        .collect();
     // Only when the writer makes them again, byte for byte, under the same
     // UIDs: otherwise they are real assignments and are kept.
-    if !crate::write::assignments::placeholders_rebuilt(p, &drop) {
-        drop.clear();
+    if crate::write::assignments::placeholders_rebuilt(p, &drop) {
+        p.assignments
+            .retain(|a| !(is_marked(a) && drop.contains(&a.uid)));
     }
-    p.assignments
-        .retain(|a| !(is_marked(a) && drop.contains(&a.uid)));
     for a in p.assignments.iter_mut().filter(|a| is_marked(a)) {
         a.notes = None;
     }

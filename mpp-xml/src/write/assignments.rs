@@ -84,6 +84,9 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
 /// byte for byte the placeholder this writer makes for its task, and the
 /// placeholders are numbered with the UIDs they have.
 pub(crate) fn placeholders_rebuilt(p: &Project, drop: &HashSet<i32>) -> bool {
+    if drop.is_empty() {
+        return true;
+    }
     let opts = crate::WriteOptions::default();
     let ctx = Ctx::new(p, &opts);
     let render = |f: &dyn Fn(&mut Xml<&mut Vec<u8>>) -> io::Result<()>| {
@@ -110,12 +113,14 @@ pub(crate) fn placeholders_rebuilt(p: &Project, drop: &HashSet<i32>) -> bool {
     if made != dropped {
         return false;
     }
+    let dropped_by_uid: HashMap<i32, &Assignment> = p
+        .assignments
+        .iter()
+        .filter(|a| drop.contains(&a.uid))
+        .map(|a| (a.uid, a))
+        .collect();
     plan.placeholders.iter().all(|&(t, uid)| {
-        let Some(a) = p
-            .assignments
-            .iter()
-            .find(|a| a.uid == uid && drop.contains(&a.uid))
-        else {
+        let Some(&a) = dropped_by_uid.get(&uid) else {
             return false;
         };
         // The reader's mark (in the notes) is not part of the assignment.
