@@ -127,7 +127,9 @@ pub(crate) fn placeholders_rebuilt(p: &Project, drop: &HashSet<i32>) -> bool {
         let mut a = a.clone();
         a.notes = None;
         let as_placeholder = render(&|x| write_placeholder(x, &ctx, t, uid));
-        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, Some(t), None));
+        // Without the task: its dates would fill in what the candidate
+        // lacks, and the candidate must match as the document has it.
+        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, None, None));
         as_placeholder.is_some() && as_placeholder == as_assignment
     })
 }
