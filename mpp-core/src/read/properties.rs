@@ -99,6 +99,8 @@ pub fn from_props(p: &Props) -> Properties {
     if let Some(v) = p.i32(key::MINUTES_PER_WEEK).filter(|&v| v > 0) {
         f.minutes_per_week = f64::from(v);
     }
+    // Project 98 files have no days-per-month setting (MPXJ then writes 0,
+    // which MSPDI consumers cannot divide by): they keep Project's default 20.
     if let Some(v) = p.u16(key::DAYS_PER_MONTH).filter(|&v| v > 0) {
         f.days_per_month = f64::from(v);
     }
