@@ -392,7 +392,8 @@ fn hidden_csrf(html: &str) -> String {
     html[i..i + html[i..].find('"').unwrap()].to_string()
 }
 
-async fn login<'a>(h: &'a Harness, email: &str, password: &str) -> Result<Console<'a>, u16> {
+/// Posts the login form (with its CSRF cookie and field) and returns the answer.
+async fn post_login(h: &Harness, email: &str, password: &str) -> reqwest::Response {
     let r = h
         .http
         .get(format!("{}/admin/login", h.base))
@@ -405,14 +406,17 @@ async fn login<'a>(h: &'a Harness, email: &str, password: &str) -> Result<Consol
         .unwrap();
     let pre = pre.split(';').next().unwrap().to_string();
     let csrf = hidden_csrf(&r.text().await.unwrap());
-    let r = h
-        .http
+    h.http
         .post(format!("{}/admin/login", h.base))
         .header("cookie", &pre)
         .form(&[("email", email), ("password", password), ("csrf", &csrf)])
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn login<'a>(h: &'a Harness, email: &str, password: &str) -> Result<Console<'a>, u16> {
+    let r = post_login(h, email, password).await;
     if r.status().as_u16() != 303 {
         return Err(r.status().as_u16());
     }
@@ -892,6 +896,110 @@ async fn console_roles_csrf_replies_escalation_resolution_csat_and_metrics() {
 /// Platform-wide signals: Mercado Pago unreachable when triage asks about the
 /// order's payment → P1 on the calendar clock; more than 10 % of the last
 /// hour's jobs failed → P2.
+/// Online password guessing: the fifth failure within 15 minutes locks the
+/// account for 15 minutes, right password or not, for unknown e-mails too
+/// (a lock must not reveal which accounts exist); other accounts are not
+/// affected, and a success forgets earlier failures.
+#[tokio::test]
+async fn console_login_locks_an_account_after_repeated_failures() {
+    let h = Harness::start(1, &[]).await;
+    let db = h.db().await;
+    assert!(add_user(&h, "agente@desk.test", "1", "senha-do-agente-1"));
+    assert!(add_user(&h, "sre@desk.test", "2", "senha-do-sre-22"));
+
+    // Four failures, a success, four more: the success reset the count.
+    for _ in 0..4 {
+        assert_eq!(
+            login(&h, "agente@desk.test", "errada").await.err(),
+            Some(401)
+        );
+    }
+    assert!(login(&h, "agente@desk.test", "senha-do-agente-1")
+        .await
+        .is_ok());
+    for _ in 0..4 {
+        assert_eq!(
+            login(&h, "agente@desk.test", "errada").await.err(),
+            Some(401)
+        );
+    }
+    // The fifth in a row locks, and the e-mail is matched whatever its case.
+    let r = post_login(&h, " Agente@Desk.test", "errada").await;
+    assert_eq!(r.status().as_u16(), 429);
+    let retry: i64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((890..=901).contains(&retry), "{retry}");
+    let page = r.text().await.unwrap();
+    assert!(
+        page.contains("Muitas tentativas de login com este e-mail. Tente novamente em 15 minutos."),
+        "{page}"
+    );
+    assert_eq!(
+        login(&h, "agente@desk.test", "senha-do-agente-1")
+            .await
+            .err(),
+        Some(429),
+        "a locked account refuses even the right password"
+    );
+    assert!(login(&h, "sre@desk.test", "senha-do-sre-22").await.is_ok());
+    for _ in 0..4 {
+        assert_eq!(login(&h, "ninguem@desk.test", "x").await.err(), Some(401));
+    }
+    assert_eq!(login(&h, "ninguem@desk.test", "x").await.err(), Some(429));
+
+    // The window and the lock, on the clock the store is given.
+    use conversor_server::desk::store::{login_failed, login_locked_until};
+    let (window, lock) = (60_000, 120_000);
+    let t = 1_000_000_000_000;
+    for i in 0..2 {
+        assert_eq!(
+            login_failed(&db, "a", t + i, window, 3, lock)
+                .await
+                .unwrap(),
+            0
+        );
+    }
+    // Past the window the count starts again...
+    assert_eq!(
+        login_failed(&db, "a", t + window + 5, window, 3, lock)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        login_failed(&db, "a", t + window + 6, window, 3, lock)
+            .await
+            .unwrap(),
+        0
+    );
+    // ...and the third failure within it locks.
+    let until = login_failed(&db, "a", t + window + 7, window, 3, lock)
+        .await
+        .unwrap();
+    assert_eq!(until, t + window + 7 + lock);
+    assert_eq!(login_locked_until(&db, "a").await.unwrap(), until);
+    // After the lock, three more tries; old rows are cleaned up meanwhile.
+    assert_eq!(
+        login_failed(&db, "a", until + 1, window, 3, lock)
+            .await
+            .unwrap(),
+        0
+    );
+    login_failed(&db, "b", until + 2 * window, window, 3, lock)
+        .await
+        .unwrap();
+    let left: Vec<String> =
+        sqlx::query_scalar("SELECT account FROM login_attempts ORDER BY account")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+    assert!(!left.contains(&"a".to_string()), "{left:?}");
+    assert!(left.contains(&"b".to_string()), "{left:?}");
+}
+
 #[tokio::test]
 async fn platform_signals_raise_priority() {
     // The gateway address points at a closed port.

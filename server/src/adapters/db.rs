@@ -34,6 +34,7 @@ const MIGRATIONS: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/0001_init.sql")),
     (2, include_str!("../../migrations/0002_desk.sql")),
     (3, include_str!("../../migrations/0003_ops.sql")),
+    (4, include_str!("../../migrations/0004_login_throttle.sql")),
 ];
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -154,7 +155,8 @@ fn payment_from(r: &AnyRow) -> DbResult<PaymentRow> {
     })
 }
 
-fn new_id() -> String {
+/// Row ids: UUIDv7, so ids sort by creation time.
+pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
@@ -250,7 +252,7 @@ impl Db {
     /// SQLite: take the write lock at BEGIN. A deferred transaction that reads
     /// and then writes can't wait for another process's writer (SQLITE_BUSY
     /// comes back at once), which stalled two worker processes in the load test.
-    async fn begin(&self) -> DbResult<Transaction<'static, Any>> {
+    pub async fn begin(&self) -> DbResult<Transaction<'static, Any>> {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,

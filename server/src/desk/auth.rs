@@ -106,8 +106,76 @@ impl Agent {
     }
 }
 
-/// Opens a session; returns the cookie value.
-pub async fn login(app: &App, email: &str, password: &str) -> Option<String> {
+/// Failed logins allowed per account within [`LOGIN_WINDOW_MS`] before it is
+/// locked for [`LOGIN_LOCK_MS`]: guessing passwords online gets 5 tries per
+/// 15 minutes, while an agent who mistypes a few times is not stopped.
+pub const LOGIN_MAX_FAILURES: i64 = 5;
+pub const LOGIN_WINDOW_MS: i64 = 15 * 60 * 1000;
+pub const LOGIN_LOCK_MS: i64 = 15 * 60 * 1000;
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Login {
+    /// A new session: the cookie value.
+    Session(String),
+    Refused,
+    /// Too many failures: no password is checked until this time (ms).
+    Locked {
+        until: i64,
+    },
+}
+
+/// Whole minutes (at least 1) until `until`, for the message on a lock.
+pub fn minutes_left(until: i64, now: i64) -> i64 {
+    ((until - now).max(0) + 59_999) / 60_000
+}
+
+/// Checks the password and opens a session. A locked account is refused
+/// before its password is checked, even a right one: otherwise the lock
+/// would still tell a guesser when a guess is right.
+pub async fn login(app: &App, email: &str, password: &str) -> Login {
+    let account = email.trim().to_lowercase();
+    let now = now_ms();
+    match store::login_locked_until(&app.db, &account).await {
+        Ok(until) if until > now => return Login::Locked { until },
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "login throttle unavailable");
+            return Login::Refused;
+        }
+    }
+    match check_password(app, email, password).await {
+        Some(user) => {
+            if let Err(e) = store::login_succeeded(&app.db, &account).await {
+                tracing::error!(error = %e, "login throttle not reset");
+            }
+            open_session(app, &user)
+                .await
+                .map_or(Login::Refused, Login::Session)
+        }
+        None => {
+            let until = store::login_failed(
+                &app.db,
+                &account,
+                now,
+                LOGIN_WINDOW_MS,
+                LOGIN_MAX_FAILURES,
+                LOGIN_LOCK_MS,
+            )
+            .await
+            .unwrap_or_else(|e| {
+                tracing::error!(error = %e, "login failure not counted");
+                0
+            });
+            if until > 0 {
+                Login::Locked { until }
+            } else {
+                Login::Refused
+            }
+        }
+    }
+}
+
+async fn check_password(app: &App, email: &str, password: &str) -> Option<User> {
     let user = store::user_by_email(&app.db, email.trim())
         .await
         .ok()
@@ -116,9 +184,10 @@ pub async fn login(app: &App, email: &str, password: &str) -> Option<String> {
         dummy_verify(password);
         return None;
     };
-    if !verify_password(password, &user.password_hash) {
-        return None;
-    }
+    verify_password(password, &user.password_hash).then_some(user)
+}
+
+async fn open_session(app: &App, user: &User) -> Option<String> {
     let token = random_hex(32);
     store::create_session(
         &app.db,

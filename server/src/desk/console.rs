@@ -123,8 +123,16 @@ async fn login(State(app): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> 
     if !auth::same_secret(&expected, &f.csrf) {
         return bad_csrf();
     }
+    let refused = |status: StatusCode, error: String| {
+        let mut r = html(templates::page(
+            "login.html",
+            context! { csrf => f.csrf, error => error },
+        ));
+        *r.status_mut() = status;
+        r
+    };
     match auth::login(&app, &f.email, &f.password).await {
-        Some(token) => {
+        auth::Login::Session(token) => {
             tracing::info!(user = %f.email.trim(), "console login");
             let mut r = Redirect::to("/admin").into_response();
             for c in [
@@ -137,13 +145,29 @@ async fn login(State(app): St, headers: HeaderMap, Form(f): Form<LoginForm>) -> 
             }
             r
         }
-        None => {
+        auth::Login::Refused => {
             tracing::warn!(user = %f.email.trim(), "console login refused");
-            let mut r = html(templates::page(
-                "login.html",
-                context! { csrf => f.csrf, error => "E-mail ou senha incorretos." },
-            ));
-            *r.status_mut() = StatusCode::UNAUTHORIZED;
+            refused(
+                StatusCode::UNAUTHORIZED,
+                "E-mail ou senha incorretos.".into(),
+            )
+        }
+        auth::Login::Locked { until } => {
+            tracing::warn!(user = %f.email.trim(), until, "console login locked");
+            let minutes = auth::minutes_left(until, crate::now_ms());
+            let unit = if minutes == 1 { "minuto" } else { "minutos" };
+            let mut r = refused(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!(
+                    "Muitas tentativas de login com este e-mail. Tente novamente em {minutes} {unit}."
+                ),
+            );
+            if let Ok(v) = ((until - crate::now_ms()).max(0) / 1000 + 1)
+                .to_string()
+                .parse()
+            {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
             r
         }
     }

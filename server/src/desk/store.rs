@@ -4,23 +4,13 @@
 //! the ticket id and `kind` is `support_*`, so the `X-Conversor-Order` header of
 //! a support message names its ticket.
 
-use crate::adapters::db::{Backend, Db, DbResult};
+use crate::adapters::db::{Db, DbResult};
 use crate::now_ms;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
 
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-/// Same as `Db::begin`: SQLite takes the write lock at BEGIN.
-pub async fn begin(db: &Db) -> DbResult<Transaction<'static, Any>> {
-    Ok(match db.backend {
-        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => db.pool.begin().await?,
-    })
-}
+pub use crate::adapters::db::new_id;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketRow {
@@ -169,7 +159,7 @@ pub async fn add_event(
     kind: &str,
     detail: &str,
 ) -> DbResult<()> {
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     insert_event(&mut tx, ticket_id, actor, kind, detail).await?;
     sqlx::query("UPDATE tickets SET updated_at = $1 WHERE id = $2")
         .bind(now_ms())
@@ -188,7 +178,7 @@ pub async fn insert_ticket(
     attachments: &[Attachment],
     ack: &Mail,
 ) -> DbResult<()> {
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO tickets (id, order_id, nome, email, descricao, status, priority, category, level, triage, \
          created_at, first_response_due, resolution_due, postmortem_due, first_response_at, resolved_at, \
@@ -359,7 +349,7 @@ pub async fn reply(
     detail: &str,
 ) -> DbResult<()> {
     let now = now_ms();
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     insert_mail(&mut tx, mail).await?;
     insert_event(&mut tx, ticket_id, actor, "reply", detail).await?;
     sqlx::query(
@@ -383,7 +373,7 @@ pub async fn escalate(
     detail: &str,
     mail: Option<&Mail>,
 ) -> DbResult<()> {
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     if let Some(m) = mail {
         insert_mail(&mut tx, m).await?;
     }
@@ -411,7 +401,7 @@ pub async fn resolve(
     detail: &str,
 ) -> DbResult<bool> {
     let now = now_ms();
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     let n = sqlx::query(
         "UPDATE tickets SET status = 'resolved', resolved_at = $1, csat_token = $2, \
          first_response_at = COALESCE(first_response_at, $1), updated_at = $1 WHERE id = $3 AND status <> 'resolved'",
@@ -442,7 +432,7 @@ pub async fn ticket_by_csat(db: &Db, token: &str) -> DbResult<Option<TicketRow>>
 
 /// Stores the score once; false when already answered.
 pub async fn record_csat(db: &Db, ticket_id: &str, score: i64, actor: &str) -> DbResult<bool> {
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     let n = sqlx::query(
         "UPDATE tickets SET csat_score = $1, csat_at = $2, updated_at = $2 WHERE id = $3 AND csat_score IS NULL",
     )
@@ -534,6 +524,75 @@ pub async fn user_by_email(db: &Db, email: &str) -> DbResult<Option<User>> {
         .fetch_optional(&db.pool)
         .await?;
     row.as_ref().map(user_from).transpose()
+}
+
+/// The time until which `account` may not log in (0 when it may).
+pub async fn login_locked_until(db: &Db, account: &str) -> DbResult<i64> {
+    let until: Option<i64> =
+        sqlx::query_scalar("SELECT locked_until FROM login_attempts WHERE account = $1")
+            .bind(account)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(until.unwrap_or(0))
+}
+
+/// Counts a failed login of `account` at `now` in one atomic upsert (two
+/// processes failing at once both count); the `max_failures`-th failure
+/// within `window_ms` locks the account for `lock_ms`. Returns the time it
+/// is locked until (0 when it is not). Rows of past windows are deleted here,
+/// so the table holds only the accounts tried recently.
+pub async fn login_failed(
+    db: &Db,
+    account: &str,
+    now: i64,
+    window_ms: i64,
+    max_failures: i64,
+    lock_ms: i64,
+) -> DbResult<i64> {
+    let stale = now - window_ms;
+    sqlx::query("DELETE FROM login_attempts WHERE window_start <= $1 AND locked_until <= $2")
+        .bind(stale)
+        .bind(now)
+        .execute(&db.pool)
+        .await?;
+    let failures: i64 = sqlx::query_scalar(
+        "INSERT INTO login_attempts (account, failures, window_start, locked_until) \
+         VALUES ($1, 1, $2, 0) \
+         ON CONFLICT (account) DO UPDATE SET \
+           failures = CASE WHEN login_attempts.window_start <= $3 THEN 1 \
+                           ELSE login_attempts.failures + 1 END, \
+           window_start = CASE WHEN login_attempts.window_start <= $3 THEN $2 \
+                               ELSE login_attempts.window_start END \
+         RETURNING failures",
+    )
+    .bind(account)
+    .bind(now)
+    .bind(stale)
+    .fetch_one(&db.pool)
+    .await?;
+    if failures < max_failures {
+        return Ok(0);
+    }
+    let until = now + lock_ms;
+    // A fresh window starts with the lock: after it, `max_failures` more tries.
+    sqlx::query(
+        "UPDATE login_attempts SET locked_until = $2, failures = 0, window_start = $3 WHERE account = $1",
+    )
+    .bind(account)
+    .bind(until)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(until)
+}
+
+/// A successful login forgets the account's failures.
+pub async fn login_succeeded(db: &Db, account: &str) -> DbResult<()> {
+    sqlx::query("DELETE FROM login_attempts WHERE account = $1")
+        .bind(account)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 pub async fn create_session(
@@ -651,7 +710,7 @@ pub async fn save_article(
 }
 
 pub async fn delete_article(db: &Db, id: &str) -> DbResult<()> {
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     sqlx::query("DELETE FROM ticket_kb WHERE article_id = $1")
         .bind(id)
         .execute(&mut *tx)
@@ -670,7 +729,7 @@ pub async fn link_article(
     article: &Article,
     actor: &str,
 ) -> DbResult<()> {
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO ticket_kb (ticket_id, article_id, at) VALUES ($1,$2,$3) ON CONFLICT (ticket_id, article_id) DO NOTHING",
     )

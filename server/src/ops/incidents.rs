@@ -129,7 +129,7 @@ pub async fn open_as(
         inc.postmortem_due_at = Some(now + due);
         md = Some(doc);
     }
-    let mut tx = store::begin(&app.db).await?;
+    let mut tx = app.db.begin().await?;
     sqlx::query(
         "INSERT INTO incidents (id, priority, title, summary, status, ticket_id, actor, opened_at, resolved_at, \
          postmortem_key, postmortem_md, postmortem_due_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,NULL,$9,$10,$11)",
@@ -197,7 +197,7 @@ pub async fn update(
     if inc.status == "resolved" {
         return Err(ServiceError::Conflict("Incidente já resolvido.".into()));
     }
-    let mut tx = store::begin(&app.db).await?;
+    let mut tx = app.db.begin().await?;
     let resolved_at = (status == "resolved").then(now_ms);
     sqlx::query("UPDATE incidents SET status = $1, resolved_at = $2 WHERE id = $3")
         .bind(status)

@@ -181,7 +181,7 @@ where
         }
         line.insert("process".into(), Value::String(process_name().to_string()));
         let captured = CapturedLine {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: crate::adapters::db::new_id(),
             order_id,
             at,
             level: meta.level().to_string(),

@@ -374,7 +374,7 @@ async fn delete_customer(app: &App, req: &PrivacyRequest, actor: &str) -> SResul
         &req.id[req.id.len().saturating_sub(12)..]
     );
     let now = now_ms();
-    let mut tx = store::begin(&app.db).await?;
+    let mut tx = app.db.begin().await?;
     let (mut orders_n, mut emails_n, mut logs_n) = (0u64, 0u64, 0u64);
     for id in &ids {
         let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")

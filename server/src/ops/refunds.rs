@@ -208,7 +208,7 @@ pub async fn refund(
             "externo".to_string()
         }
     };
-    let mut tx = store::begin(&app.db).await?;
+    let mut tx = app.db.begin().await?;
     let first = sqlx::query(
         "UPDATE refunds SET status = 'refunded', mp_refund_id = $1, error = NULL, updated_at = $2 \
          WHERE order_id = $3 AND status <> 'refunded'",

@@ -60,7 +60,7 @@ pub async fn requeue(app: &App, order_id: &str, force: bool, actor: &str) -> SRe
         }
     }
     let now = now_ms();
-    let mut tx = store::begin(&app.db).await?;
+    let mut tx = app.db.begin().await?;
     let job = sqlx::query("SELECT state, lease_until, worker FROM jobs WHERE order_id = $1")
         .bind(order_id)
         .fetch_optional(&mut *tx)

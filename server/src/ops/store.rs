@@ -1,22 +1,12 @@
 //! Small SQL helpers shared by the operations modules (same patterns as
 //! `adapters::db`: `$n` placeholders, BIGINT milliseconds, text ids).
 
-use crate::adapters::db::{Backend, Db, DbResult};
+use crate::adapters::db::{Db, DbResult};
 use crate::domain::orders::Status;
 use crate::now_ms;
 use sqlx::{Any, Transaction};
 
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
-
-/// A write transaction (SQLite takes the write lock at BEGIN, as `Db` does).
-pub async fn begin(db: &Db) -> DbResult<Transaction<'static, Any>> {
-    Ok(match db.backend {
-        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
-        Backend::Postgres => db.pool.begin().await?,
-    })
-}
+pub use crate::adapters::db::new_id;
 
 /// Records an operator action on an order that does not change its status
 /// (refund, presigned link, requeue of a failed order, anonymisation): an
@@ -47,7 +37,7 @@ pub async fn note(
     actor: &str,
     reason: &str,
 ) -> DbResult<()> {
-    let mut tx = begin(db).await?;
+    let mut tx = db.begin().await?;
     note_tx(&mut tx, order_id, status, actor, reason).await?;
     tx.commit().await?;
     Ok(())
