@@ -16,11 +16,14 @@
 //! so "48 horas" never turns into 48 working hours (more than a week).
 //!
 //! America/Sao_Paulo has had no daylight saving time since 2019, so local time
-//! is UTC−03:00 all year. Public holidays are not modelled (they count as
-//! business days).
+//! is UTC−03:00 all year. National holidays are not business days: the fixed
+//! ones of federal law (1/1, 21/4, 1/5, 7/9, 12/10, 2/11, 15/11, 20/11 from
+//! 2024, 25/12), Good Friday, and the national "pontos facultativos" the team
+//! also keeps, Carnival Monday and Tuesday and Corpus Christi, all from the
+//! date of Easter. State and city holidays are not counted.
 
 use serde::Serialize;
-use time::{Duration, OffsetDateTime, Time, UtcOffset, Weekday};
+use time::{Date, Duration, Month, OffsetDateTime, Time, UtcOffset, Weekday};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Priority {
@@ -167,7 +170,52 @@ fn to_ms(t: OffsetDateTime) -> i64 {
 }
 
 fn is_business_day(t: OffsetDateTime) -> bool {
-    !matches!(t.weekday(), Weekday::Saturday | Weekday::Sunday)
+    !matches!(t.weekday(), Weekday::Saturday | Weekday::Sunday) && !is_holiday(t.date())
+}
+
+/// Easter Sunday of a Gregorian year (the anonymous Gregorian computus).
+pub fn easter(year: i32) -> Option<Date> {
+    let a = year % 19;
+    let b = year / 100;
+    let c = year % 100;
+    let d = b / 4;
+    let e = b % 4;
+    let f = (b + 8) / 25;
+    let g = (b - f + 1) / 3;
+    let h = (19 * a + b - d - g + 15) % 30;
+    let i = c / 4;
+    let k = c % 4;
+    let l = (32 + 2 * e + 2 * i - h - k) % 7;
+    let m = (a + 11 * h + 22 * l) / 451;
+    let month = (h + l - 7 * m + 114) / 31;
+    let day = (h + l - 7 * m + 114) % 31 + 1;
+    let month = Month::try_from(u8::try_from(month).ok()?).ok()?;
+    Date::from_calendar_date(year, month, u8::try_from(day).ok()?).ok()
+}
+
+/// A national holiday or national "ponto facultativo" the team keeps.
+pub fn is_holiday(d: Date) -> bool {
+    let fixed = matches!(
+        (d.month(), d.day()),
+        (Month::January, 1)
+            | (Month::April, 21)
+            | (Month::May, 1)
+            | (Month::September, 7)
+            | (Month::October, 12)
+            | (Month::November, 2)
+            | (Month::November, 15)
+            | (Month::December, 25)
+    ) || (d.month() == Month::November && d.day() == 20 && d.year() >= 2024);
+    if fixed {
+        return true;
+    }
+    let Some(easter) = easter(d.year()) else {
+        return false;
+    };
+    // Carnival Monday and Tuesday, Good Friday, Corpus Christi.
+    [-48, -47, -2, 60]
+        .iter()
+        .any(|&days| easter + Duration::days(days) == d)
 }
 
 fn next_business_opening(t: OffsetDateTime) -> OffsetDateTime {
@@ -324,6 +372,61 @@ mod tests {
             ms(datetime!(2026-11-25 13:00 -3))
         );
         assert_eq!(format_local(t), "24/11/2026 20:30");
+    }
+
+    #[test]
+    fn easter_and_the_holidays_that_follow_it() {
+        use time::macros::date;
+        assert_eq!(easter(2024), Some(date!(2024 - 03 - 31)));
+        assert_eq!(easter(2026), Some(date!(2026 - 04 - 05)));
+        assert_eq!(easter(2027), Some(date!(2027 - 03 - 28)));
+        assert_eq!(easter(2038), Some(date!(2038 - 04 - 25)));
+        for d in [
+            date!(2026 - 02 - 16), // Carnival Monday
+            date!(2026 - 02 - 17), // Carnival Tuesday
+            date!(2026 - 04 - 03), // Good Friday
+            date!(2026 - 04 - 21),
+            date!(2026 - 06 - 04), // Corpus Christi
+            date!(2026 - 11 - 20),
+            date!(2026 - 12 - 25),
+        ] {
+            assert!(is_holiday(d), "{d}");
+        }
+        for d in [
+            date!(2026 - 02 - 18), // Ash Wednesday: a working day
+            date!(2026 - 04 - 06),
+            date!(2023 - 11 - 20), // before the 2023 law took effect
+            date!(2026 - 07 - 09), // a São Paulo state holiday: not counted
+        ] {
+            assert!(!is_holiday(d), "{d}");
+        }
+    }
+
+    #[test]
+    fn business_clock_skips_holidays() {
+        // Thursday 2 April 2026, 16:00: 2 h that day, then Good Friday and
+        // the weekend; Monday 6 April 09:00 + 2 h.
+        let t = ms(datetime!(2026-04-02 16:00 -3));
+        let d = due(Priority::P3, t);
+        assert_eq!(d.first_response, ms(datetime!(2026-04-06 11:00 -3)));
+        // Two business days: Monday 6 and Tuesday 7 (Friday 3 is a holiday).
+        assert_eq!(d.resolution, Some(ms(datetime!(2026-04-07 16:00 -3))));
+        // Friday 20 November 2026 (Consciência Negra), 10:00 → Monday 13:00.
+        let t = ms(datetime!(2026-11-20 10:00 -3));
+        assert_eq!(
+            due(Priority::P3, t).first_response,
+            ms(datetime!(2026-11-23 13:00 -3))
+        );
+        // P4 on Christmas Eve 2026 (Thursday) 15:00: Christmas and the
+        // weekend skipped → Monday 28, Tuesday 29 at 15:00.
+        let t = ms(datetime!(2026-12-24 15:00 -3));
+        assert_eq!(
+            due(Priority::P4, t).first_response,
+            ms(datetime!(2026-12-29 15:00 -3))
+        );
+        // P1 ignores holidays: calendar time.
+        let t = ms(datetime!(2026-12-25 10:00 -3));
+        assert_eq!(due(Priority::P1, t).first_response, t + 15 * 60_000);
     }
 
     #[test]
