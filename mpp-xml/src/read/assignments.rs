@@ -127,18 +127,23 @@ pub fn finish(p: &mut Project) {
         .filter(|t| t.percent_complete.is_some_and(|v| v != 0.0))
         .map(|t| t.uid)
         .collect();
-    let drop: std::collections::HashSet<i32> = p
+    let candidate = |a: &Assignment| {
+        is_marked(a) && per_task.get(&a.task_uid) == Some(&1) && in_progress.contains(&a.task_uid)
+    };
+    // The writer puts its placeholders last: only the run of candidates at
+    // the end can be them, and of that run only the part it makes again.
+    let from = p
         .assignments
         .iter()
-        .filter(|a| is_marked(a))
-        .filter(|a| per_task.get(&a.task_uid) == Some(&1) && in_progress.contains(&a.task_uid))
-        .map(|a| a.uid)
-        .collect();
+        .rposition(|a| !candidate(a))
+        .map_or(0, |i| i + 1);
+    let start = crate::write::assignments::placeholder_tail(p, from);
+    let drop: std::collections::HashSet<i32> =
+        p.assignments.iter().skip(start).map(|a| a.uid).collect();
     // Only when the writer makes them again, byte for byte, under the same
     // UIDs: otherwise they are real assignments and are kept.
     if crate::write::assignments::placeholders_rebuilt(p, &drop) {
-        p.assignments
-            .retain(|a| !(is_marked(a) && drop.contains(&a.uid)));
+        p.assignments.truncate(start);
     }
     for a in p.assignments.iter_mut().filter(|a| is_marked(a)) {
         a.notes = None;

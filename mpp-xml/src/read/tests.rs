@@ -489,6 +489,44 @@ fn placeholders_of_finished_blank_rows_are_remade() {
     assert_eq!(write(&again), first);
 }
 
+/// Found by fuzzing `read_mspdi`: a real resource-less assignment shaped like
+/// a placeholder, followed by the writer's placeholders numbered after it.
+/// On reading, all of them were taken for placeholders, which failed the
+/// numbering check, so all were kept, and the finished blank-duration task's
+/// placeholder then gained an actual finish as an assignment. Only the tail
+/// the writer makes again is dropped; the real one before it stays.
+#[test]
+fn placeholders_after_a_placeholder_shaped_assignment_are_dropped() {
+    let p = read_str(&doc(
+        "<Tasks><Task><UID>1</UID><ID>1</ID><PercentComplete>50</PercentComplete>
+          <Start>2024-01-01T08:00:00</Start><Finish>2024-01-02T17:00:00</Finish>
+          <Duration>PT16H0M0S</Duration></Task>
+          <Task><UID>2</UID><ID>2</ID><PercentComplete>100</PercentComplete>
+          <Duration>PT0H0M0S</Duration>
+          <ActualFinish>2024-01-02T17:00:00</ActualFinish></Task></Tasks>
+        <Assignments><Assignment><UID>7</UID><TaskUID>1</TaskUID>
+          <ResourceUID>-65535</ResourceUID><Start>2024-01-01T08:00:00</Start>
+          <Finish>2024-01-02T17:00:00</Finish><Units>1</Units>
+          <Work>PT16H0M0S</Work></Assignment></Assignments>",
+    ))
+    .unwrap();
+    assert_eq!(p.assignments.len(), 1);
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    assert!(
+        first.contains("<UID>8</UID>\n            <TaskUID>2</TaskUID>"),
+        "{first}"
+    );
+    let again = read_str(&first).unwrap();
+    let uids: Vec<i32> = again.assignments.iter().map(|a| a.uid).collect();
+    assert_eq!(uids, [7], "the real one is kept, the placeholder dropped");
+    assert_eq!(write(&again), first);
+}
+
 /// Found by fuzzing `read_mspdi` (a timeout): a few dozen recurring calendar
 /// exceptions over centuries expanded to hundreds of thousands of dated
 /// entries, a 10 KB document to 31 MB. One recurrence expands to at most

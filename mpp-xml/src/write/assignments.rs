@@ -78,6 +78,72 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     x.close("Assignments")
 }
 
+/// For the MSPDI reader: where the placeholders this writer would make again
+/// begin among `p.assignments` (`from` is where the run of candidates at the
+/// end begins; the writer puts its placeholders after every assignment).
+/// The result starts the longest tail in which each assignment is, byte for
+/// byte, its task's placeholder, the tasks come in task order with
+/// consecutive UIDs, and the first UID follows the largest one written
+/// before it. A real assignment that looks like a placeholder (the writer
+/// numbered later placeholders after it) is thereby kept, and the ones after
+/// it still dropped. `placeholders_rebuilt` then proves the choice.
+pub(crate) fn placeholder_tail(p: &Project, from: usize) -> usize {
+    let all = &p.assignments;
+    let n = all.len();
+    let opts = crate::WriteOptions::default();
+    let ctx = Ctx::new(p, &opts);
+    let mut task_at: HashMap<i32, (usize, &Task)> = HashMap::new();
+    for (i, t) in p.tasks.iter().enumerate() {
+        task_at.entry(t.uid).or_insert((i, t));
+    }
+    // The task's position when `a` renders as that task's placeholder.
+    let remade = |a: &Assignment| -> Option<usize> {
+        let &(pos, t) = task_at.get(&a.task_uid)?;
+        let mut a = a.clone();
+        a.notes = None;
+        let as_placeholder = render(&|x| write_placeholder(x, &ctx, t, a.uid))?;
+        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, None, None))?;
+        (as_placeholder == as_assignment).then_some(pos)
+    };
+    let mut start = n;
+    let mut next: Option<(i32, usize)> = None;
+    for (i, a) in all.iter().enumerate().skip(from).rev() {
+        let Some(pos) = remade(a) else { break };
+        if let Some((uid, task_pos)) = next {
+            if a.uid.checked_add(1) != Some(uid) || pos >= task_pos {
+                break;
+            }
+        }
+        next = Some((a.uid, pos));
+        start = i;
+    }
+    // The UID the first placeholder gets when the tail starts at each index:
+    // after the largest UID among the assignments written before it (the
+    // first of each task and resource, as `plan` counts them).
+    let resources: HashSet<i32> = p.resources.iter().map(|r| r.uid).collect();
+    let mut seen = HashSet::new();
+    let mut largest: Option<i32> = None;
+    let mut first_uid = Vec::with_capacity(n);
+    for a in all {
+        first_uid.push(largest.map_or(0, |m| m.saturating_add(1)));
+        let resource = a.resource_uid.filter(|r| resources.contains(r));
+        if seen.insert((a.task_uid, resource)) {
+            largest = largest.max(Some(a.uid));
+        }
+    }
+    while start < n && all.get(start).map(|a| a.uid) != first_uid.get(start).copied() {
+        start += 1;
+    }
+    start
+}
+
+fn render(f: &dyn Fn(&mut Xml<&mut Vec<u8>>) -> io::Result<()>) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut x = Xml::new(&mut out);
+    let ok = f(&mut x).and_then(|()| x.finish()).is_ok();
+    ok.then_some(out)
+}
+
 /// For the MSPDI reader, which drops the placeholders this writer makes
 /// (they are made again): whether dropping the assignments `drop` gives the
 /// same document. It does when each of them, written as an assignment, is
@@ -89,12 +155,6 @@ pub(crate) fn placeholders_rebuilt(p: &Project, drop: &HashSet<i32>) -> bool {
     }
     let opts = crate::WriteOptions::default();
     let ctx = Ctx::new(p, &opts);
-    let render = |f: &dyn Fn(&mut Xml<&mut Vec<u8>>) -> io::Result<()>| {
-        let mut out = Vec::new();
-        let mut x = Xml::new(&mut out);
-        let ok = f(&mut x).and_then(|()| x.finish()).is_ok();
-        ok.then_some(out)
-    };
     let kept: Vec<&Assignment> = p
         .assignments
         .iter()
