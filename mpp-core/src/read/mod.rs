@@ -35,6 +35,7 @@ mod notes;
 mod properties;
 mod relations;
 mod resources;
+mod subprojects;
 mod tasks;
 
 pub use blocks::{Block, Fields};
@@ -68,6 +69,11 @@ pub mod hooks {
     /// The task hyperlink blob.
     pub fn hyperlink(data: &[u8]) -> usize {
         super::tasks::hyperlink(data).map_or(0, |h| h.text.map_or(0, |t| t.len()))
+    }
+
+    /// The subproject table (project Props `024000A2`), in every layout.
+    pub fn subprojects(data: &[u8]) -> usize {
+        super::subprojects::fuzz_decode(data)
     }
 
     /// Resource blobs: cost rate tables, availability, MPP9 enterprise data.
