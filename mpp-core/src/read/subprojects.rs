@@ -26,9 +26,13 @@
 //! The rules (type codes, markers) are MPXJ's, the reference the output is
 //! compared with; entries with unknown type codes are skipped by MPXJ's
 //! default size. Anything unreadable ends the table with what was decoded
-//! up to there: a defect never becomes an error.
+//! up to there: a defect never becomes an error. Where MPXJ reads bytes
+//! that cannot mean what it takes them for, we do not follow: the MPP12/14
+//! resource-pool entry (0x44) is not walked as a task list from offset -1,
+//! UID 0 (the project summary row) is never linked, and an 8.3 path is
+//! Windows-1252 (MPXJ widens its bytes with sign extension).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::bytes::{ansi_at, i32_at, u16_at, u32_at, u8_at, utf16_at};
 use crate::container::FileFormat;
@@ -110,7 +114,8 @@ impl Subprojects {
     }
 
     /// Later mentions replace the path; "external" once is external for good
-    /// (MPXJ keeps the external UIDs in a set apart from the paths).
+    /// (MPXJ keeps the external UIDs in a set apart from the paths). Words
+    /// outside 1..=MAX_UID name no task (0 pads MPP9 lists after a marker).
     fn add(&mut self, uid: i32, path: &str, external: bool) {
         if uid <= 0 || uid > MAX_UID {
             return;
@@ -127,24 +132,32 @@ impl Subprojects {
     /// task's field 242: a task the table calls external only becomes one
     /// when that field is set (else it keeps the path and is shown as an
     /// inserted project, as in MPXJ). External tasks stay external.
-    pub fn apply(&self, task: &mut Task, subproject_task_uid: Option<i32>) {
+    /// Returns whether the table (not field 255) made the task external.
+    pub fn apply(&self, task: &mut Task, subproject_task_uid: Option<i32>) -> bool {
         let Some(link) = self.get(task.uid) else {
-            return;
+            return false;
         };
         task.subproject_name = Some(link.path.clone());
-        if link.external && subproject_task_uid.is_some_and(|v| v & 0xFFFF != 0) {
-            task.external_task = true;
-        }
+        let made_external = !task.external_task
+            && link.external
+            && subproject_task_uid.is_some_and(|v| v & 0xFFFF != 0);
+        task.external_task |= made_external;
         task.is_subproject = !task.external_task;
+        made_external
     }
 }
 
 /// External tasks the table does not name come from the project of the
 /// external task before them (in raw ID order): Project records the source
-/// only when it changes.
-pub fn fill_external_sources(tasks: &mut [Task]) {
+/// only when it changes. Only tasks marked by field 255 take part (MPXJ's
+/// rule); `by_table` are those the table made external, left out.
+pub fn fill_external_sources(tasks: &mut [Task], by_table: &HashSet<i32>) {
     let mut external: Vec<usize> = (0..tasks.len())
-        .filter(|&i| tasks.get(i).is_some_and(|t| t.external_task && !t.is_null))
+        .filter(|&i| {
+            tasks
+                .get(i)
+                .is_some_and(|t| t.external_task && !t.is_null && !by_table.contains(&t.uid))
+        })
         .collect();
     external.sort_by_key(|&i| tasks.get(i).map_or(0, |t| t.id));
     let mut current: Option<String> = None;
@@ -710,37 +723,48 @@ mod tests {
         );
         let s = decode(&t, FileFormat::Mpp14);
         let mut inserted = named(2, 2);
-        s.apply(&mut inserted, None);
+        assert!(!s.apply(&mut inserted, None));
         assert!(inserted.is_subproject && !inserted.external_task);
         assert_eq!(inserted.subproject_name.as_deref(), Some("A:\\a.mpp"));
         // Named external by the table, with a subproject task UID: external.
         let mut ext = named(9, 3);
-        s.apply(&mut ext, Some(0x0001_0005));
+        assert!(s.apply(&mut ext, Some(0x0001_0005)));
         assert!(ext.external_task && !ext.is_subproject);
         // Without one (low 16 bits zero) it shows as an inserted project.
         let mut loose = named(10, 4);
-        s.apply(&mut loose, Some(0x0001_0000));
+        assert!(!s.apply(&mut loose, Some(0x0001_0000)));
         assert!(loose.is_subproject && !loose.external_task);
         // Already external from field 255: stays external.
         let mut kept = named(2, 5);
         kept.external_task = true;
-        s.apply(&mut kept, None);
+        assert!(!s.apply(&mut kept, None));
         assert!(kept.external_task && !kept.is_subproject);
         let mut other = named(4, 6);
-        s.apply(&mut other, Some(3));
+        assert!(!s.apply(&mut other, Some(3)));
         assert!(other.subproject_name.is_none() && !other.is_subproject);
     }
 
     #[test]
     fn external_tasks_inherit_the_previous_source() {
-        let mut tasks = vec![named(1, 3), named(2, 1), named(3, 2), named(4, 4)];
+        // By ID: 2 (names "one"), 3, 5 (made external by the table, names
+        // "two"), 1, and 4 (not external).
+        let mut tasks = vec![
+            named(1, 4),
+            named(2, 1),
+            named(3, 2),
+            named(4, 5),
+            named(5, 3),
+        ];
         for t in &mut tasks {
             t.external_task = t.uid != 4;
         }
         tasks[1].subproject_name = Some("P:\\one.mpp".into());
-        fill_external_sources(&mut tasks);
+        tasks[4].subproject_name = Some("P:\\two.mpp".into());
+        fill_external_sources(&mut tasks, &HashSet::from([5]));
         assert_eq!(tasks[2].subproject_name.as_deref(), Some("P:\\one.mpp"));
+        // uid 5 neither takes nor gives a source.
         assert_eq!(tasks[0].subproject_name.as_deref(), Some("P:\\one.mpp"));
+        assert_eq!(tasks[4].subproject_name.as_deref(), Some("P:\\two.mpp"));
         assert!(tasks[3].subproject_name.is_none());
     }
 }

@@ -11,7 +11,7 @@
 //! | flag bits | byte tests | byte tests | 2010 and 2013+ tables |
 //! | row order | raw ID | `Fixed2Data`@16 | `Fixed2Data`@16 |
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::bytes::{f64_at, i32_at, u16_at, u32_at, u8_at, utf16_at};
 use crate::container::{Container, FileFormat};
@@ -132,6 +132,7 @@ pub fn read(
     let mut order: Vec<(f64, i32)> = Vec::new();
     let mut null_order: BTreeMap<i32, i32> = BTreeMap::new();
     let mut any_wbs = false;
+    let mut external_by_table: HashSet<i32> = HashSet::new();
 
     for (&uid, &index) in &selected {
         let Some(index) = index else { continue };
@@ -189,7 +190,9 @@ pub fn read(
         let mut task = decode(ctx, &f, &factors, default_units);
         task.uid = uid;
         task.id = id;
-        inserted.apply(&mut task, f.i32(tf::SUBPROJECT_TASK_UID));
+        if inserted.apply(&mut task, f.i32(tf::SUBPROJECT_TASK_UID)) {
+            external_by_table.insert(uid);
+        }
         task.custom = custom.values(ctx, &f);
         apply_meta_flags(ctx, meta, meta2, &mut task);
         if task.wbs.is_some() {
@@ -219,7 +222,7 @@ pub fn read(
     tasks.retain(|t| t.uid != i32::MIN);
     // Raw IDs still: the source of an external task follows raw ID order.
     if !inserted.is_empty() {
-        subprojects::fill_external_sources(&mut tasks);
+        subprojects::fill_external_sources(&mut tasks, &external_by_table);
     }
 
     if has_fixed2 {
