@@ -136,6 +136,9 @@ fn seed_file(seeds: &mut Seeds, path: &Path) {
                     seeds.add("custom", v);
                 }
             }
+            if let Some(v) = props.get(0x0240_00A2) {
+                seeds.add("subprojects", v);
+            }
         }
         match leaf {
             "FixedMeta" | "Fixed2Meta" => {

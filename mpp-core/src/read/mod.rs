@@ -24,6 +24,7 @@
 //! | links | 36-byte records | lag units @14, lag @16 | as MPP9 | 2013+: lag @14, units @18 |
 //! | custom field definitions | - | positional aliases, value lists in project Props | `TBknd*/Props` definition blocks, `TBkndOutlCode` | as MPP12 with 2010 vs 2013+ offsets |
 //! | assignments | 204/238-byte records | 142-byte records | meta-driven records | 110-byte stride + `Fixed2Data` |
+//! | inserted projects (`subprojects`) | - | u16 offsets, UID list walked to the path | 17-bit offsets, UID + marker pairs | as MPP12 with other markers |
 
 mod assignments;
 mod blocks;
@@ -35,6 +36,7 @@ mod notes;
 mod properties;
 mod relations;
 mod resources;
+mod subprojects;
 mod tasks;
 
 pub use blocks::{Block, Fields};
@@ -68,6 +70,11 @@ pub mod hooks {
     /// The task hyperlink blob.
     pub fn hyperlink(data: &[u8]) -> usize {
         super::tasks::hyperlink(data).map_or(0, |h| h.text.map_or(0, |t| t.len()))
+    }
+
+    /// The subproject table (project Props `024000A2`), in every layout.
+    pub fn subprojects(data: &[u8]) -> usize {
+        super::subprojects::fuzz_decode(data)
     }
 
     /// Resource blobs: cost rate tables, availability, MPP9 enterprise data.

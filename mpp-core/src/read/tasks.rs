@@ -11,7 +11,7 @@
 //! | flag bits | byte tests | byte tests | 2010 and 2013+ tables |
 //! | row order | raw ID | `Fixed2Data`@16 | `Fixed2Data`@16 |
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::bytes::{f64_at, i32_at, u16_at, u32_at, u8_at, utf16_at};
 use crate::container::{Container, FileFormat};
@@ -27,6 +27,7 @@ use crate::raw::props::Props;
 use super::blocks::{Block, BlockSpec, Fields};
 use super::custom::CustomData;
 use super::mpp14::{Ctx, TASK_MAP};
+use super::subprojects;
 
 /// Blank rows are stored as short items (16 bytes; 8 in MPP9): uid at 0, ID at 4.
 fn null_task_size(format: FileFormat) -> usize {
@@ -84,6 +85,10 @@ pub fn read(
     let null_size = null_task_size(ctx.format);
     let uid_offset = fixed_offset(&map, tf::UNIQUE_ID).unwrap_or(0);
     let id_offset = fixed_offset(&map, tf::ID).unwrap_or(4);
+    let inserted = subprojects::decode(
+        ctx.props.get(subprojects::PROPS_KEY).unwrap_or_default(),
+        ctx.format,
+    );
 
     // uid -> item index (None = deleted). Walk backwards: later duplicates win.
     let mut selected: BTreeMap<i32, Option<usize>> = BTreeMap::new();
@@ -127,6 +132,7 @@ pub fn read(
     let mut order: Vec<(f64, i32)> = Vec::new();
     let mut null_order: BTreeMap<i32, i32> = BTreeMap::new();
     let mut any_wbs = false;
+    let mut external_by_table: HashSet<i32> = HashSet::new();
 
     for (&uid, &index) in &selected {
         let Some(index) = index else { continue };
@@ -184,6 +190,9 @@ pub fn read(
         let mut task = decode(ctx, &f, &factors, default_units);
         task.uid = uid;
         task.id = id;
+        if inserted.apply(&mut task, f.i32(tf::SUBPROJECT_TASK_UID)) {
+            external_by_table.insert(uid);
+        }
         task.custom = custom.values(ctx, &f);
         apply_meta_flags(ctx, meta, meta2, &mut task);
         if task.wbs.is_some() {
@@ -211,6 +220,10 @@ pub fn read(
         tasks.push(task);
     }
     tasks.retain(|t| t.uid != i32::MIN);
+    // Raw IDs still: the source of an external task follows raw ID order.
+    if !inserted.is_empty() {
+        subprojects::fill_external_sources(&mut tasks, &external_by_table);
+    }
 
     if has_fixed2 {
         renumber(&mut tasks, &order, &null_order);
@@ -693,7 +706,8 @@ pub(super) fn build_outline(tasks: &mut [Task], generate_all_wbs: bool) {
             .copied()
             .flatten()
             .and_then(|p| uids.get(p).copied());
-        t.summary = child_count.get(i).is_some_and(|&c| c > 0) || t.is_subproject;
+        // Children only: an inserted project's row is no summary in MPXJ's output.
+        t.summary = child_count.get(i).is_some_and(|&c| c > 0);
     }
 }
 
