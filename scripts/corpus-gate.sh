@@ -14,11 +14,11 @@ bin="${CARGO_TARGET_DIR:-$PWD/target}/release/mpp"
 [ -x "$bin" ] || cargo build --release -p mpp-cli
 report="${CARGO_TARGET_DIR:-$PWD/target}/conformance.json"
 
-MIN_OVERALL=${MIN_OVERALL:-0.999}
-MIN_MPP8=${MIN_MPP8:-0.998}
-MIN_MPP9=${MIN_MPP9:-0.999}
-MIN_MPP12=${MIN_MPP12:-0.999}
-MIN_MPP14=${MIN_MPP14:-0.999}
+MIN_OVERALL=${MIN_OVERALL:-0.9993}
+MIN_MPP8=${MIN_MPP8:-0.9987}
+MIN_MPP9=${MIN_MPP9:-0.9993}
+MIN_MPP12=${MIN_MPP12:-0.9994}
+MIN_MPP14=${MIN_MPP14:-0.9992}
 
 python3 "$shared/tools/conformance.py" --corpus "$shared/corpus/mpp" \
     --refs "$shared/corpus/ref-mpxj" --manifest "$shared/corpus/manifest.tsv" \

@@ -10,7 +10,7 @@ if [ ! -d "$shared/corpus" ]; then
     echo "MSPDI re-read skipped: $shared/corpus not found"
     exit 0
 fi
-MIN_REREAD=${MIN_REREAD:-0.999}
+MIN_REREAD=${MIN_REREAD:-0.9999}
 target="${CARGO_TARGET_DIR:-$PWD/target}"
 rm -rf "$target/mspdi-reread"
 # The test writes every re-read reference into target/mspdi-reread.
