@@ -737,4 +737,24 @@ export interface Assignment {
   custom: Array<CustomValue>
   /** Baselines. */
   baselines: Array<Baseline>
+  /** The assignment's work over time, as the file stores it. */
+  timephased: Timephased
+}
+
+/** An assignment's regular work over time (overtime is not included): runs of constant work rate, in date order, as Project stores them (splitting them into days or other reporting periods is the writer's job). Empty when the file has none. */
+export interface Timephased {
+  /** Regular work still to do, from the start (from the resume date once work has been done): adds up to remaining work less remaining overtime. */
+  remaining: Array<WorkPeriod>
+  /** Regular work done: adds up to actual work less actual overtime. */
+  actual: Array<WorkPeriod>
+}
+
+/** A run of work at a constant rate, spread over the working time of the assignment's calendar between `start` and `finish` (a run of zero work is a gap in the assignment). */
+export interface WorkPeriod {
+  /** Start (local time). */
+  start: string
+  /** Finish (local time). */
+  finish: string
+  /** Work of the whole run, in hours. */
+  work: number
 }

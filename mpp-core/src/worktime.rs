@@ -262,6 +262,20 @@ impl<'p> WorkTime<'p> {
     /// negative): the end of the period where that time is used up. None
     /// when the calendar runs out of working time within the limits.
     pub fn add(&self, cal: CalendarRef, from: DateTime, seconds: i64) -> Option<DateTime> {
+        self.add_with(cal, from, seconds, &[])
+    }
+
+    /// [`Self::add`] on the calendar with the `extra` spans (start, end)
+    /// counted as working time too: work a file records outside working
+    /// time (timephased actual work). The spans count against the budget
+    /// on every day walked.
+    pub fn add_with(
+        &self,
+        cal: CalendarRef,
+        from: DateTime,
+        seconds: i64,
+        extra: &[(DateTime, DateTime)],
+    ) -> Option<DateTime> {
         let forward = seconds >= 0;
         let mut left = seconds.saturating_abs();
         if left == 0 {
@@ -277,6 +291,13 @@ impl<'p> WorkTime<'p> {
             let mut periods = self.day(cal, day);
             if self.spent() {
                 return None;
+            }
+            if !extra.is_empty() {
+                // Each span is looked at on every day walked: charge them.
+                if !self.charge(extra.len()) {
+                    return None;
+                }
+                periods = with_extra(periods, midnight, extra);
             }
             if !forward {
                 periods.reverse();
@@ -303,6 +324,28 @@ impl<'p> WorkTime<'p> {
         }
         None
     }
+}
+
+/// A day's working periods (seconds since `midnight`) joined with the
+/// parts of the `extra` spans that fall on that day, merged where they
+/// overlap or touch.
+fn with_extra(mut periods: Periods, midnight: i64, extra: &[(DateTime, DateTime)]) -> Periods {
+    let day_end = midnight.saturating_add(86_400);
+    for &(a, b) in extra {
+        let (a, b) = (a.secs().max(midnight), b.secs().min(day_end));
+        if a < b {
+            periods.push((a - midnight, b - midnight));
+        }
+    }
+    periods.sort_unstable();
+    let mut out: Periods = Vec::with_capacity(periods.len());
+    for (a, b) in periods {
+        match out.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => out.push((a, b)),
+        }
+    }
+    out
 }
 
 /// Elapsed units count wall-clock time; the others working time.
@@ -572,6 +615,22 @@ pub(crate) mod tests {
         // so do spans past the day budget
         w.budget.set(3);
         assert_eq!(w.minutes(ONE, jan(1, 8), jan(8, 8), MIN), None);
+    }
+
+    #[test]
+    fn extra_spans_count_as_working_time() {
+        let cals = [standard(1)];
+        let w = wt(&cals);
+        let at = |h: u32, m: u32| DateTime::new(2024, 1, 1, h, m, 0).unwrap();
+        // Without extra time 5 h from 8:00 skip lunch; with it they do not.
+        assert_eq!(w.add(ONE, at(8, 0), 5 * 3600), Some(at(14, 0)));
+        let lunch = [(at(12, 0), at(13, 0))];
+        assert_eq!(w.add_with(ONE, at(8, 0), 5 * 3600, &lunch), Some(at(13, 0)));
+        // An early start before the working day, and spans that overlap it.
+        let early = [(at(7, 0), at(8, 0)), (at(7, 30), at(9, 0))];
+        assert_eq!(w.add_with(ONE, at(7, 0), 2 * 3600, &early), Some(at(9, 0)));
+        // Backwards too.
+        assert_eq!(w.add_with(ONE, at(13, 0), -3600, &lunch), Some(at(12, 0)));
     }
 
     #[test]

@@ -913,6 +913,7 @@ fn generate(seed: u64, n_tasks: usize, n_resources: usize, n_calendars: usize) -
                 budget_work: g.maybe(20, G::work),
                 custom: custom_values(g, fields::ASSIGNMENT, &custom_fields, &f),
                 baselines: baselines(g, true),
+                timephased: Default::default(),
             });
             next += 1;
             if none {

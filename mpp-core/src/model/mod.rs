@@ -654,4 +654,36 @@ pub struct Assignment {
     pub budget_work: Option<f64>,
     pub custom: Vec<CustomValue>,
     pub baselines: Vec<Baseline>,
+    /// The assignment's work over time, as the file stores it.
+    pub timephased: Timephased,
+}
+
+/// An assignment's regular work over time (overtime is not included):
+/// runs of constant work rate, in date order, as Project stores them
+/// (splitting them into days or other reporting periods is the writer's
+/// job). Empty when the file has none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Timephased {
+    /// Regular work still to do, from the start (from the resume date once
+    /// work has been done): adds up to remaining work less remaining overtime.
+    pub remaining: Vec<WorkPeriod>,
+    /// Regular work done: adds up to actual work less actual overtime.
+    pub actual: Vec<WorkPeriod>,
+}
+
+impl Timephased {
+    pub fn is_empty(&self) -> bool {
+        self.remaining.is_empty() && self.actual.is_empty()
+    }
+}
+
+/// A run of work at a constant rate, spread over the working time of the
+/// assignment's calendar between `start` and `finish` (a run of zero work
+/// is a gap in the assignment).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WorkPeriod {
+    pub start: DateTime,
+    pub finish: DateTime,
+    /// Work of the whole run, in hours.
+    pub work: f64,
 }

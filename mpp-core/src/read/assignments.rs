@@ -28,6 +28,8 @@ use super::blocks::Fields;
 use super::custom::CustomData;
 use super::mpp14::{Ctx, ASSIGNMENT_MAP};
 use super::resources::{bit, fixed_offset, push_flags};
+use super::timephased;
+use crate::worktime::{assignment_calendar, default_calendar_uid, WorkTime};
 
 /// The resource uid Project stores for work assigned to no resource.
 const NULL_RESOURCE: i32 = -65535;
@@ -98,6 +100,8 @@ pub fn read(
         project.resources.iter().rev().map(|r| (r.uid, r)).collect();
     let mut seen: HashSet<(i32, Option<i32>)> = HashSet::new();
     let mut out: Vec<Assignment> = Vec::new();
+    let default_calendar = default_calendar_uid(project);
+    let mut wt: Option<WorkTime<'_>> = None;
     for i in 0..count {
         let Some(m) = meta.record(i) else { continue };
         if u8_at(m, 0) != Some(0) {
@@ -167,6 +171,33 @@ pub fn read(
             }
         }
         finish_complete_task(task, &mut a);
+        // Like MPXJ, a task without duration has no timephased work; nor has
+        // a cost resource (its blobs hold a few thousandths of a minute that
+        // are no work).
+        if task.duration.is_some_and(|d| !d.is_zero()) && resource_type != Some(ResourceType::Cost)
+        {
+            let stored = timephased::Stored::parse(timephased::Blobs {
+                remaining: f.raw(af::TIMEPHASED_REMAINING_WORK),
+                actual: f.raw(af::TIMEPHASED_ACTUAL_WORK),
+                irregular: f.raw(timephased::IRREGULAR_WORK),
+            });
+            // The calendar arithmetic is set up once, for the first
+            // assignment that needs it.
+            let on = if stored.needs_calendar() {
+                let wt = &*wt.get_or_insert_with(|| WorkTime::new(&project.calendars, factors));
+                assignment_calendar(wt, default_calendar, task, resource).map(|cal| (wt, cal))
+            } else {
+                None
+            };
+            let dates = timephased::Dates {
+                start: a.start,
+                finish: a.finish,
+                resume: a.resume,
+                actual_finish: a.actual_finish,
+                manual: task.manual,
+            };
+            a.timephased = stored.place(on, dates);
+        }
         out.push(a);
     }
 

@@ -38,6 +38,7 @@ mod relations;
 mod resources;
 mod subprojects;
 mod tasks;
+mod timephased;
 
 pub use blocks::{Block, Fields};
 
@@ -67,6 +68,10 @@ pub mod hooks {
         a.len() + b.len()
     }
 
+    /// Assignment timephased-work blobs (remaining, actual, irregular).
+    pub fn timephased(data: &[u8]) -> usize {
+        super::timephased::fuzz_decode(data)
+    }
     /// The task hyperlink blob.
     pub fn hyperlink(data: &[u8]) -> usize {
         super::tasks::hyperlink(data).map_or(0, |h| h.text.map_or(0, |t| t.len()))

@@ -108,6 +108,8 @@ pub fn read(ctx: &Ctx, a: &Node, p: &mut Project) {
         budget_work: a.hours("BudgetWork"),
         custom: custom::read_values(ctx, a, p),
         baselines: bl,
+        // The MSPDI reader does not read TimephasedData (yet).
+        timephased: Default::default(),
     });
 }
 

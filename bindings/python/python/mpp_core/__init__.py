@@ -34,7 +34,9 @@ from ._model import (
     Relation,
     Resource,
     Task,
+    Timephased,
     WorkingTime,
+    WorkPeriod,
     WorkWeek,
 )
 from ._native import (
@@ -177,8 +179,10 @@ __all__ = [
     "Task",
     "TimeFactors",
     "TimeUnit",
+    "Timephased",
     "TooLargeError",
     "UnsupportedVersionError",
+    "WorkPeriod",
     "WorkWeek",
     "WorkingTime",
     "convert",

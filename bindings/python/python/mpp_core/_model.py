@@ -410,6 +410,22 @@ class Assignment(Record):
     budget_work = _field(None, 'Budget work (hours).')
     custom = _field(lambda v, p: _list(_wrap(CustomValue))(v, p), 'Custom.')
     baselines = _field(lambda v, p: _list(_wrap(Baseline))(v, p), 'Baselines.')
+    timephased = _field(lambda v, p: _wrap(Timephased)(v, p), "The assignment's work over time, as the file stores it.")
 
 
-__all__ = ['Assignment', 'Availability', 'Baseline', 'Calendar', 'CalendarDay', 'CalendarException', 'CostRate', 'CustomFieldDef', 'CustomValue', 'Hyperlink', 'LookupValue', 'Properties', 'Relation', 'Resource', 'Task', 'WorkWeek', 'WorkingTime']
+class Timephased(Record):
+    "An assignment's regular work over time (overtime is not included): runs of constant work rate, in date order, as Project stores them (splitting them into days or other reporting periods is the writer's job). Empty when the file has none."
+
+    remaining = _field(lambda v, p: _list(_wrap(WorkPeriod))(v, p), 'Regular work still to do, from the start (from the resume date once work has been done): adds up to remaining work less remaining overtime.')
+    actual = _field(lambda v, p: _list(_wrap(WorkPeriod))(v, p), 'Regular work done: adds up to actual work less actual overtime.')
+
+
+class WorkPeriod(Record):
+    "A run of work at a constant rate, spread over the working time of the assignment's calendar between `start` and `finish` (a run of zero work is a gap in the assignment)."
+
+    start = _field(lambda v, p: _datetime(v, p), 'Start (local time).')
+    finish = _field(lambda v, p: _datetime(v, p), 'Finish (local time).')
+    work = _field(None, 'Work of the whole run, in hours.')
+
+
+__all__ = ['Assignment', 'Availability', 'Baseline', 'Calendar', 'CalendarDay', 'CalendarException', 'CostRate', 'CustomFieldDef', 'CustomValue', 'Hyperlink', 'LookupValue', 'Properties', 'Relation', 'Resource', 'Task', 'Timephased', 'WorkPeriod', 'WorkWeek', 'WorkingTime']

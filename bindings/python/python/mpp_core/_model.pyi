@@ -1336,3 +1336,33 @@ class Assignment(Record):
     def baselines(self) -> list[Baseline]:
         'Baselines.'
         ...
+    @property
+    def timephased(self) -> Timephased:
+        "The assignment's work over time, as the file stores it."
+        ...
+
+class Timephased(Record):
+    "An assignment's regular work over time (overtime is not included): runs of constant work rate, in date order, as Project stores them (splitting them into days or other reporting periods is the writer's job). Empty when the file has none."
+    @property
+    def remaining(self) -> list[WorkPeriod]:
+        'Regular work still to do, from the start (from the resume date once work has been done): adds up to remaining work less remaining overtime.'
+        ...
+    @property
+    def actual(self) -> list[WorkPeriod]:
+        'Regular work done: adds up to actual work less actual overtime.'
+        ...
+
+class WorkPeriod(Record):
+    "A run of work at a constant rate, spread over the working time of the assignment's calendar between `start` and `finish` (a run of zero work is a gap in the assignment)."
+    @property
+    def start(self) -> datetime.datetime:
+        'Start (local time).'
+        ...
+    @property
+    def finish(self) -> datetime.datetime:
+        'Finish (local time).'
+        ...
+    @property
+    def work(self) -> float:
+        'Work of the whole run, in hours.'
+        ...
