@@ -102,6 +102,23 @@ fn corpus_files_read_as_the_manifest_expects() {
                         row.assignments
                     ));
                 }
+                // Timephased runs add up to the regular (non-overtime) work.
+                for a in &p.assignments {
+                    let sum = |v: &[mpp_core::WorkPeriod]| v.iter().map(|r| r.work).sum::<f64>();
+                    let regular =
+                        |w: Option<f64>, ot: Option<f64>| w.unwrap_or(0.0) - ot.unwrap_or(0.0);
+                    let (rem, act) = (sum(&a.timephased.remaining), sum(&a.timephased.actual));
+                    let rem_want = regular(a.remaining_work, a.remaining_overtime_work);
+                    let act_want = regular(a.actual_work, a.actual_overtime_work);
+                    if row.version != "MPP8"
+                        && ((rem - rem_want).abs() > 1e-3 || (act - act_want).abs() > 1e-3)
+                    {
+                        failures.push(format!(
+                            "{}: assignment {} timephased remaining {rem} / actual {act}, regular work {rem_want} / {act_want}",
+                            row.path, a.uid
+                        ));
+                    }
+                }
             }
             (expect, _, got) => failures.push(format!(
                 "{}: expected {expect}, got {:?}",

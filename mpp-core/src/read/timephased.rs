@@ -283,8 +283,8 @@ fn next_work_start(
 
 /// Lays `runs` end to end on the calendar from `from`: each run lasts its
 /// share of working time and the next starts at the next working instant.
-/// Stops at the first run that cannot be placed (time going backwards, or
-/// the calendar running out of working time).
+/// Stops at the first run that cannot be placed (work or time going
+/// backwards, or the calendar running out of working time).
 fn place_runs(
     wt: &WorkTime<'_>,
     cal: CalendarRef,
@@ -298,7 +298,8 @@ fn place_runs(
     for (k, run) in runs.iter().enumerate() {
         let run_secs = seconds(run.elapsed);
         let span = run_secs.saturating_sub(secs);
-        if span < 0 {
+        // Cumulative amounts never go back: a run that does is damage.
+        if span < 0 || !run.work.is_finite() || run.work < work {
             break;
         }
         let finish = match last_finish(k) {
@@ -330,7 +331,7 @@ fn place_actual(
     cal: CalendarRef,
     dates: Dates,
     runs: &[Run],
-    irregular: &[(DateTime, DateTime)],
+    extra: &[(DateTime, DateTime)],
 ) -> Vec<WorkPeriod> {
     let Some(start) = dates.start else {
         return Vec::new();
@@ -338,7 +339,7 @@ fn place_actual(
     // A finished assignment's last run ends at its actual finish, which
     // the stored working time may not reach (work outside working time).
     let last = runs.len().checked_sub(1);
-    let mut out = place_runs(wt, cal, start, runs, irregular, |k| {
+    let mut out = place_runs(wt, cal, start, runs, extra, |k| {
         dates.actual_finish.filter(|_| Some(k) == last)
     });
     if let (Some(p), Some(finish)) = (out.last_mut(), dates.finish) {
@@ -362,8 +363,8 @@ fn place_remaining(
     };
     let mut out = match (remaining, on) {
         (&Remaining::Flat(total), _) => match finish {
-            // A zero total is no run at all.
-            Some(finish) if total != 0.0 => vec![WorkPeriod {
+            // A zero total is no run at all (nor is a damaged one).
+            Some(finish) if total > 0.0 && total.is_finite() => vec![WorkPeriod {
                 start: from,
                 finish,
                 work: total / WORK_PER_HOUR,
@@ -758,8 +759,10 @@ mod tests {
             on(&blob, &[]).remaining,
             vec![wp(dt(4, 8, 0), dt(4, 17, 0), 8.0)]
         );
-        // Working time going backwards ends the runs.
+        // Working time or work going backwards ends the runs.
         let blob = remaining_blob(2, 8.0, &[(8.0, 8.0), (9.0, 4.0)]);
+        assert_eq!(on(&blob, &[]).remaining.len(), 1);
+        let blob = remaining_blob(2, 8.0, &[(8.0, 8.0), (7.0, 16.0)]);
         assert_eq!(on(&blob, &[]).remaining.len(), 1);
         // An unknown calendar places nothing.
         let tp = decode(
