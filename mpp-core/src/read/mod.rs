@@ -24,6 +24,7 @@
 //! | links | 36-byte records | lag units @14, lag @16 | as MPP9 | 2013+: lag @14, units @18 |
 //! | custom field definitions | - | positional aliases, value lists in project Props | `TBknd*/Props` definition blocks, `TBkndOutlCode` | as MPP12 with 2010 vs 2013+ offsets |
 //! | assignments | 204/238-byte records | 142-byte records | meta-driven records | 110-byte stride + `Fixed2Data` |
+//! | timephased work (`timephased`) | not read | var blobs of the remaining/actual/irregular fields (keys from the field map) | as MPP9 (keys 49/50/87) | as MPP12 |
 //! | inserted projects (`subprojects`) | - | u16 offsets, UID list walked to the path | 17-bit offsets, UID + marker pairs | as MPP12 with other markers |
 
 mod assignments;

@@ -20,6 +20,11 @@
 //! the corpus the runs then end at the assignment's stop date, as the
 //! others do).
 //!
+//! The calendar is the assignment's (`worktime::assignment_calendar`, the
+//! rule MPXJ follows too). A manually scheduled task's assignment also
+//! works outside the hours of its first and last days (see `manual_spans`).
+//! Overtime has blobs of its own (actual overtime: key 51), not read here.
+//!
 //! Blobs are file data: every read is checked, counts are bounded by the
 //! bytes present, and a damaged blob ends the runs decoded so far (an empty
 //! set at worst), never the read.
