@@ -169,6 +169,8 @@ fn seed_file(seeds: &mut Seeds, path: &Path) {
                     "resource_blobs"
                 } else if dir.ends_with("TBkndTask") {
                     "hyperlink"
+                } else if dir.ends_with("TBkndAssn") {
+                    "timephased"
                 } else {
                     continue;
                 };
