@@ -1,5 +1,7 @@
 //! Value formatting rules of MSPDI, as Microsoft Project and MPXJ write them.
 
+use std::fmt;
+
 use mpp_core::{DateTime, Duration, TimeFactors, TimeOfDay, TimeUnit};
 
 /// `yyyy-MM-ddTHH:mm:ss`.
@@ -21,16 +23,36 @@ pub fn round_half_up(v: f64) -> i64 {
 /// A negative value gets its `-` in front of the first non-zero digit
 /// (`PT-1H30M0S`), the form Microsoft Project reads.
 pub fn duration_hours(hours: f64) -> String {
-    let total = round_half_up(hours * 3600.0);
-    let secs = total.unsigned_abs();
-    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-    let mut out = format!("PT{h}H{m}M{s}S");
-    if total < 0 {
-        if let Some(pos) = out.find(|c: char| c.is_ascii_digit() && c != '0') {
-            out.insert(pos, '-');
-        }
+    Hours(hours).to_string()
+}
+
+/// [`duration_hours`] as a `Display` value, for writing without a
+/// `String` of its own (timephased data writes one per day).
+#[derive(Debug, Clone, Copy)]
+pub struct Hours(pub f64);
+
+impl Hours {
+    /// Whole seconds printed.
+    pub fn seconds(self) -> i64 {
+        round_half_up(self.0 * 3600.0)
     }
-    out
+}
+
+impl fmt::Display for Hours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.seconds();
+        let secs = total.unsigned_abs();
+        let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+        // The sign goes before the first non-zero number.
+        let sign = |v: u64, before: bool| if total < 0 && v != 0 && !before { "-" } else { "" };
+        write!(
+            f,
+            "PT{}{h}H{}{m}M{}{s}S",
+            sign(h, false),
+            sign(m, h != 0),
+            sign(s, h != 0 || m != 0)
+        )
+    }
 }
 
 /// Minutes in a duration, converting its units with the project factors

@@ -5,11 +5,13 @@
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use mpp_core::{Assignment, Duration, Project, Resource, ResourceType, Task};
+use mpp_core::worktime::{assignment_calendar, default_calendar_uid, CalendarRef, WorkTime};
+use mpp_core::{Assignment, DateTime, Duration, Project, Resource, ResourceType, Task, WorkPeriod};
 
 use super::{baseline, custom, Ctx, Xml};
 use crate::format::{
     bool01, date, minutes, money_opt, number, percent, tenths_opt, units, work_opt, work_variance,
+    Hours,
 };
 
 /// `ResourceUID` of an assignment without a resource.
@@ -69,8 +71,14 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
         return x.empty("Assignments");
     }
     x.open("Assignments")?;
+    let mut phasing = ctx.opts.timephased.then(|| Phasing::new(p));
     for (a, resource) in plan.written {
-        write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
+        let task = tasks.get(&a.task_uid).copied();
+        write_assignment(x, ctx, a, task, resource)?;
+        if let Some(ph) = phasing.as_mut() {
+            ph.write(x, a, task, resource)?;
+        }
+        x.close("Assignment")?;
     }
     for (t, uid) in plan.placeholders {
         write_placeholder(x, ctx, t, uid)?;
@@ -102,7 +110,10 @@ pub(crate) fn placeholder_tail(p: &Project, from: usize) -> usize {
         let mut a = a.clone();
         a.notes = None;
         let as_placeholder = render(&|x| write_placeholder(x, &ctx, t, a.uid))?;
-        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, None, None))?;
+        let as_assignment = render(&|x| {
+            write_assignment(x, &ctx, &a, None, None)?;
+            x.close("Assignment")
+        })?;
         (as_placeholder == as_assignment).then_some(pos)
     };
     let mut start = n;
@@ -189,11 +200,133 @@ pub(crate) fn placeholders_rebuilt(p: &Project, drop: &HashSet<i32>) -> bool {
         let as_placeholder = render(&|x| write_placeholder(x, &ctx, t, uid));
         // Without the task: its dates would fill in what the candidate
         // lacks, and the candidate must match as the document has it.
-        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, None, None));
+        let as_assignment = render(&|x| {
+            write_assignment(x, &ctx, &a, None, None)?;
+            x.close("Assignment")
+        });
         as_placeholder.is_some() && as_placeholder == as_assignment
     })
 }
 
+/// Most `TimephasedData` elements a document gets from cutting runs into
+/// days. A run spanning more days than are left is written whole, as one
+/// element (MSPDI allows periods of any length): a few hostile dates
+/// cannot make the document huge, and since every written element counts
+/// one, reading the document back and writing it again cuts the same runs.
+pub(crate) const MAX_DAILY_PERIODS: usize = 200_000;
+
+/// Seconds in the periods Project exports timephased work in.
+const DAY: i64 = 86_400;
+
+/// Writes the assignments' timephased work, over one document.
+struct Phasing<'p> {
+    wt: WorkTime<'p>,
+    default_calendar: i32,
+    /// Daily elements still allowed (see [`MAX_DAILY_PERIODS`]).
+    left: usize,
+}
+
+impl<'p> Phasing<'p> {
+    fn new(p: &'p Project) -> Self {
+        Phasing {
+            wt: WorkTime::new(&p.calendars, p.properties.factors),
+            default_calendar: default_calendar_uid(p),
+            left: MAX_DAILY_PERIODS,
+        }
+    }
+
+    /// `TimephasedData` of remaining work (type 1), then of actual work
+    /// (type 2), each run spread over the working time of the assignment's
+    /// calendar.
+    fn write<W: Write>(
+        &mut self,
+        x: &mut Xml<W>,
+        a: &Assignment,
+        task: Option<&Task>,
+        resource: Option<&Resource>,
+    ) -> io::Result<()> {
+        if a.timephased.is_empty() {
+            return Ok(());
+        }
+        let cal = task.and_then(|t| {
+            assignment_calendar(&self.wt, self.default_calendar, t, resource)
+        });
+        for (kind, runs) in [("1", &a.timephased.remaining), ("2", &a.timephased.actual)] {
+            for run in runs {
+                self.write_run(x, kind, a.uid, cal, run)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One run in periods of 24 hours from its start, the last one ending
+    /// at its finish, each with the run's work done within it: its share
+    /// of the run's working time (of its wall-clock time when the run has
+    /// no working time or no calendar). A run of at most a day, or one
+    /// ending before it starts, is one period.
+    fn write_run<W: Write>(
+        &mut self,
+        x: &mut Xml<W>,
+        kind: &str,
+        uid: i32,
+        cal: Option<CalendarRef>,
+        run: &WorkPeriod,
+    ) -> io::Result<()> {
+        let (start, finish) = (run.start.secs(), run.finish.secs());
+        let span = finish.saturating_sub(start);
+        let days = if span > DAY {
+            usize::try_from(span / DAY + i64::from(span % DAY != 0)).unwrap_or(usize::MAX)
+        } else {
+            1
+        };
+        if days == 1 || days > self.left {
+            self.left = self.left.saturating_sub(1);
+            return period(x, kind, uid, run.start, run.finish, run.work);
+        }
+        self.left -= days;
+        let whole = cal
+            .and_then(|c| self.wt.seconds(c, run.start, run.finish))
+            .filter(|&s| s > 0);
+        let mut from = start;
+        while from < finish {
+            let to = from.saturating_add(DAY).min(finish);
+            let (a, b) = (DateTime::from_secs(from), DateTime::from_secs(to));
+            let share = match (whole, cal) {
+                (Some(w), Some(c)) => self.wt.seconds(c, a, b).unwrap_or(0) as f64 / w as f64,
+                _ => (to - from) as f64 / span as f64,
+            };
+            period(x, kind, uid, a, b, run.work * share)?;
+            from = to;
+        }
+        Ok(())
+    }
+}
+
+/// One `TimephasedData` element: work as a duration, left out when it
+/// prints as zero (Project leaves out empty days).
+fn period<W: Write>(
+    x: &mut Xml<W>,
+    kind: &str,
+    uid: i32,
+    start: DateTime,
+    finish: DateTime,
+    work: f64,
+) -> io::Result<()> {
+    x.open("TimephasedData")?;
+    x.elem("Type", kind)?;
+    x.opt("UID", Some(uid))?;
+    x.opt("Start", Some(start))?;
+    x.opt("Finish", Some(finish))?;
+    x.elem("Unit", "2")?;
+    let value = Hours(work);
+    if value.seconds() != 0 {
+        x.opt("Value", Some(value))?;
+    }
+    x.close("TimephasedData")
+}
+
+/// The assignment's elements, all but its timephased work, and without
+/// the closing tag.
 fn write_assignment<W: Write>(
     x: &mut Xml<W>,
     ctx: &Ctx,
@@ -297,8 +430,7 @@ fn write_assignment<W: Write>(
     x.opt("BudgetCost", money_opt(a.budget_cost))?;
     x.opt("BudgetWork", work_opt(a.budget_work))?;
     custom::write_values(x, p, &a.custom)?;
-    write_baselines(x, a)?;
-    x.close("Assignment")
+    write_baselines(x, a)
 }
 
 /// `LevelingDelay` (omitted when zero) and its format, which falls back to
