@@ -44,7 +44,13 @@ impl fmt::Display for Hours {
         let secs = total.unsigned_abs();
         let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
         // The sign goes before the first non-zero number.
-        let sign = |v: u64, before: bool| if total < 0 && v != 0 && !before { "-" } else { "" };
+        let sign = |v: u64, before: bool| {
+            if total < 0 && v != 0 && !before {
+                "-"
+            } else {
+                ""
+            }
+        };
         write!(
             f,
             "PT{}{h}H{}{m}M{}{s}S",

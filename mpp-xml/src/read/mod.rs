@@ -156,6 +156,8 @@ struct Reading<'a, 'o> {
     /// Header elements, gathered until the first section needs them.
     header: Node,
     header_done: bool,
+    /// Timephased periods read so far, over all assignments.
+    periods: usize,
 }
 
 impl<'a, 'o> Reading<'a, 'o> {
@@ -166,6 +168,7 @@ impl<'a, 'o> Reading<'a, 'o> {
             project: Project::default(),
             header: Node::default(),
             header_done: false,
+            periods: 0,
         }
     }
 
@@ -266,7 +269,7 @@ impl<'a, 'o> Reading<'a, 'o> {
                     )));
                 }
                 let node = self.events.tree(&child, child_empty)?;
-                self.entity(&name, &node);
+                self.entity(&name, &node)?;
             }
         }
     }
@@ -287,18 +290,25 @@ impl<'a, 'o> Reading<'a, 'o> {
         }
     }
 
-    fn entity(&mut self, section: &str, node: &Node) {
+    fn entity(&mut self, section: &str, node: &Node) -> Result<()> {
         let ctx = self.ctx();
         let p = &mut self.project;
+        if section == "Assignments" {
+            let budget = assignments::Periods {
+                read: &mut self.periods,
+                limit: self.opts.max_entities,
+            };
+            return assignments::read(&ctx, node, p, budget);
+        }
         match section {
             "OutlineCodes" => custom::read_outline_code(node, p),
             "ExtendedAttributes" => custom::read_definition(node, p),
             "Calendars" => calendars::read(node, p),
             "Tasks" => tasks::read(&ctx, node, p),
             "Resources" => resources::read(&ctx, node, p),
-            "Assignments" => assignments::read(&ctx, node, p),
             _ => {}
         }
+        Ok(())
     }
 }
 

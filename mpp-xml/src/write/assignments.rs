@@ -248,9 +248,8 @@ impl<'p> Phasing<'p> {
         if a.timephased.is_empty() {
             return Ok(());
         }
-        let cal = task.and_then(|t| {
-            assignment_calendar(&self.wt, self.default_calendar, t, resource)
-        });
+        let cal =
+            task.and_then(|t| assignment_calendar(&self.wt, self.default_calendar, t, resource));
         for (kind, runs) in [("1", &a.timephased.remaining), ("2", &a.timephased.actual)] {
             for run in runs {
                 self.write_run(x, kind, a.uid, cal, run)?;
@@ -648,5 +647,176 @@ mod tests {
 <LevelingDelayFormat>7</LevelingDelayFormat>|<RemainingWork>PT60H0M0S</RemainingWork>|\
 <Start>2016-01-04T08:00:00</Start>|<Units>1</Units>|<Work>PT80H0M0S</Work>"
         );
+    }
+
+    /// Monday to Friday, 8-12 and 13-17: the project's default calendar.
+    fn standard() -> mpp_core::Calendar {
+        let hours = vec![
+            mpp_core::WorkingTime {
+                from: mpp_core::TimeOfDay(8 * 3600),
+                to: mpp_core::TimeOfDay(12 * 3600),
+            },
+            mpp_core::WorkingTime {
+                from: mpp_core::TimeOfDay(13 * 3600),
+                to: mpp_core::TimeOfDay(17 * 3600),
+            },
+        ];
+        mpp_core::Calendar {
+            uid: 1,
+            days: std::array::from_fn(|d| {
+                Some(mpp_core::CalendarDay {
+                    working: (1..=5).contains(&d),
+                    hours: if (1..=5).contains(&d) {
+                        hours.clone()
+                    } else {
+                        Vec::new()
+                    },
+                })
+            }),
+            ..mpp_core::Calendar::default()
+        }
+    }
+
+    fn run(from: (u32, u32), to: (u32, u32), work: f64) -> WorkPeriod {
+        WorkPeriod {
+            start: dt(from.0, from.1).unwrap(),
+            finish: dt(to.0, to.1).unwrap(),
+            work,
+        }
+    }
+
+    /// The document of one assignment (UID 3) with these runs, on the
+    /// standard calendar; `timephased` as the option.
+    fn phased(remaining: Vec<WorkPeriod>, actual: Vec<WorkPeriod>, timephased: bool) -> String {
+        let p = Project {
+            calendars: vec![standard()],
+            tasks: vec![Task {
+                uid: 1,
+                id: 1,
+                ..Task::default()
+            }],
+            resources: vec![Resource {
+                uid: 1,
+                ..Resource::default()
+            }],
+            assignments: vec![Assignment {
+                uid: 3,
+                task_uid: 1,
+                resource_uid: Some(1),
+                timephased: mpp_core::Timephased { remaining, actual },
+                ..Assignment::default()
+            }],
+            ..Project::default()
+        };
+        let opts = crate::WriteOptions {
+            timephased,
+            ..crate::WriteOptions::default()
+        };
+        let mut v = Vec::new();
+        crate::write(&p, &mut v, &opts).unwrap();
+        String::from_utf8(v).unwrap()
+    }
+
+    /// The `TimephasedData` elements, one line each: type, start, finish,
+    /// value (`-` when absent); the UID and unit are checked once.
+    fn periods(doc: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut n = 0;
+        loop {
+            let s = section(doc, "TimephasedData", n);
+            if s.is_empty() {
+                return out;
+            }
+            let f: Vec<&str> = s.split('|').collect();
+            assert_eq!(f.get(1), Some(&"<UID>3</UID>"), "{s}");
+            assert_eq!(f.get(4), Some(&"<Unit>2</Unit>"), "{s}");
+            let text = |i: usize| {
+                f.get(i).map_or("-".to_string(), |e| {
+                    let body = e.split('>').nth(1).unwrap_or("");
+                    body.split('<').next().unwrap_or("").to_string()
+                })
+            };
+            out.push(format!("{} {} {} {}", text(0), text(2), text(3), text(5)));
+            n += 1;
+        }
+    }
+
+    #[test]
+    fn runs_cut_into_days_across_a_weekend() {
+        // Friday 2016-01-08 13:00 to Tuesday 12 17:00: 20 working hours,
+        // 2 hours of work each; the 24-hour periods start at 13:00.
+        let doc = phased(vec![run((8, 13), (12, 17), 40.0)], vec![], true);
+        assert_eq!(
+            periods(&doc),
+            [
+                "1 2016-01-08T13:00:00 2016-01-09T13:00:00 PT8H0M0S",
+                "1 2016-01-09T13:00:00 2016-01-10T13:00:00 -",
+                "1 2016-01-10T13:00:00 2016-01-11T13:00:00 PT8H0M0S",
+                "1 2016-01-11T13:00:00 2016-01-12T13:00:00 PT16H0M0S",
+                "1 2016-01-12T13:00:00 2016-01-12T17:00:00 PT8H0M0S",
+            ]
+        );
+        // The elements come last in the assignment, where Project puts them.
+        let a = section(&doc, "Assignment", 0);
+        assert!(
+            a.ends_with("<Value>PT8H0M0S</Value>|</TimephasedData>"),
+            "{a}"
+        );
+        assert!(a.find("<TimephasedData>") > a.find("<Units>"));
+        // Off: none.
+        let off = phased(vec![run((8, 13), (12, 17), 40.0)], vec![], false);
+        assert!(!off.contains("TimephasedData"));
+    }
+
+    #[test]
+    fn short_runs_gaps_and_actual_work() {
+        let doc = phased(
+            vec![
+                // Mid-day start, shorter than a day: one period.
+                run((6, 13), (6, 15), 1.5),
+                // A gap: no value.
+                run((6, 15), (7, 8), 0.0),
+                run((7, 8), (8, 17), 16.0),
+            ],
+            vec![run((4, 8), (6, 12), 20.0)],
+            true,
+        );
+        assert_eq!(
+            periods(&doc),
+            [
+                "1 2016-01-06T13:00:00 2016-01-06T15:00:00 PT1H30M0S",
+                "1 2016-01-06T15:00:00 2016-01-07T08:00:00 -",
+                "1 2016-01-07T08:00:00 2016-01-08T08:00:00 PT8H0M0S",
+                "1 2016-01-08T08:00:00 2016-01-08T17:00:00 PT8H0M0S",
+                "2 2016-01-04T08:00:00 2016-01-05T08:00:00 PT8H0M0S",
+                "2 2016-01-05T08:00:00 2016-01-06T08:00:00 PT8H0M0S",
+                "2 2016-01-06T08:00:00 2016-01-06T12:00:00 PT4H0M0S",
+            ]
+        );
+    }
+
+    #[test]
+    fn no_runs_no_elements() {
+        let doc = phased(vec![], vec![], true);
+        assert!(doc.contains("<Assignment>"));
+        assert!(!doc.contains("TimephasedData"));
+    }
+
+    #[test]
+    fn long_runs_stop_being_cut_at_the_limit() {
+        // Runs over the document's allowance of days are written whole.
+        let days = i64::try_from(MAX_DAILY_PERIODS).unwrap() + 1;
+        let start = dt(4, 8).unwrap();
+        let long = WorkPeriod {
+            start,
+            finish: start.add_secs(days * DAY),
+            work: 8.0,
+        };
+        let doc = phased(vec![run((4, 8), (6, 8), 16.0), long], vec![], true);
+        assert_eq!(
+            periods(&doc)[2..],
+            ["1 2016-01-04T08:00:00 2563-08-05T08:00:00 PT8H0M0S"]
+        );
+        assert_eq!(periods(&doc).len(), 3);
     }
 }
