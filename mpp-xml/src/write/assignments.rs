@@ -224,6 +224,8 @@ struct Phasing<'p> {
     default_calendar: i32,
     /// Daily elements still allowed (see [`MAX_DAILY_PERIODS`]).
     left: usize,
+    /// Working seconds of the periods of the run being written (reused).
+    secs: Vec<i64>,
 }
 
 impl<'p> Phasing<'p> {
@@ -232,6 +234,7 @@ impl<'p> Phasing<'p> {
             wt: WorkTime::new(&p.calendars, p.properties.factors),
             default_calendar: default_calendar_uid(p),
             left: MAX_DAILY_PERIODS,
+            secs: Vec::new(),
         }
     }
 
@@ -283,21 +286,56 @@ impl<'p> Phasing<'p> {
             return period(x, kind, uid, run.start, run.finish, run.work);
         }
         self.left -= days;
-        let whole = cal
-            .and_then(|c| self.wt.seconds(c, run.start, run.finish))
-            .filter(|&s| s > 0);
+        // Working seconds in each day-long period, from one walk over the
+        // days the run touches.
+        let mut secs = std::mem::take(&mut self.secs);
+        secs.clear();
+        secs.resize(days, 0);
+        if let Some(cal) = cal {
+            for day in run.start.days()..=run.finish.days() {
+                let midnight = day.saturating_mul(DAY);
+                self.wt.with_day(cal, day, |spans| {
+                    for &(a, b) in spans {
+                        let a = midnight.saturating_add(a).max(start);
+                        let b = midnight.saturating_add(b).min(finish);
+                        add_span(&mut secs, start, a, b);
+                    }
+                });
+            }
+        }
+        let whole: i64 = secs.iter().sum();
         let mut from = start;
-        while from < finish {
+        for &part in &secs {
             let to = from.saturating_add(DAY).min(finish);
-            let (a, b) = (DateTime::from_secs(from), DateTime::from_secs(to));
-            let share = match (whole, cal) {
-                (Some(w), Some(c)) => self.wt.seconds(c, a, b).unwrap_or(0) as f64 / w as f64,
-                _ => (to - from) as f64 / span as f64,
+            let share = if whole > 0 {
+                part as f64 / whole as f64
+            } else {
+                (to - from) as f64 / span as f64
             };
+            let (a, b) = (DateTime::from_secs(from), DateTime::from_secs(to));
             period(x, kind, uid, a, b, run.work * share)?;
             from = to;
         }
+        self.secs = secs;
         Ok(())
+    }
+}
+
+/// Adds the working span `a..b` (seconds) to the day-long periods from
+/// `start`; a span within one day crosses at most one period boundary.
+fn add_span(secs: &mut [i64], start: i64, a: i64, b: i64) {
+    if a >= b {
+        return;
+    }
+    let k = usize::try_from((a - start) / DAY).unwrap_or(usize::MAX);
+    let edge = start.saturating_add(DAY.saturating_mul(i64::try_from(k).unwrap_or(i64::MAX) + 1));
+    if let Some(s) = secs.get_mut(k) {
+        *s += b.min(edge) - a;
+    }
+    if b > edge {
+        if let Some(s) = secs.get_mut(k + 1) {
+            *s += b - edge;
+        }
     }
 }
 
