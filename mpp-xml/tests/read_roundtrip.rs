@@ -495,6 +495,8 @@ fn generate(seed: u64, n_tasks: usize, n_resources: usize, n_calendars: usize) -
     };
     let default_units = g.pick(&[TimeUnit::Days, TimeUnit::Hours, TimeUnit::Weeks]);
     let properties = Properties {
+        // Picks the form of timephased data (unit 1 from Project 2010 on).
+        application_version: g.maybe(50, |g| g.pick(&[9, 12, 14, 16])),
         guid: g.maybe(70, G::guid),
         title: Some(g.name()),
         subject: g.maybe(50, G::text),

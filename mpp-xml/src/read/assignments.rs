@@ -42,9 +42,11 @@ pub struct Periods<'a> {
 /// `TimephasedData` of types 1 (remaining work) and 2 (actual work), each
 /// element one period, kept as it is (the writer writes a period of at
 /// most a day as one element again, so nothing needs merging). Elements
-/// without both dates, and other types, are left out.
-fn timephased(a: &Node, budget: &mut Periods) -> Result<Timephased> {
+/// without both dates, and other types, are left out. Also says whether
+/// any is in unit 1, the form of Project 2010 and later.
+fn timephased(a: &Node, budget: &mut Periods) -> Result<(Timephased, bool)> {
     let mut out = Timephased::default();
+    let mut hourly = false;
     for t in a.all("TimephasedData") {
         let list = match t.text("Type").map(str::trim) {
             Some("1") => &mut out.remaining,
@@ -66,6 +68,7 @@ fn timephased(a: &Node, budget: &mut Periods) -> Result<Timephased> {
                 option: "max_entities",
             });
         }
+        hourly |= t.text("Unit").map(str::trim) == Some("1");
         let secs = t.text("Value").and_then(xsd_seconds).unwrap_or(0.0);
         list.push(WorkPeriod {
             start,
@@ -73,14 +76,19 @@ fn timephased(a: &Node, budget: &mut Periods) -> Result<Timephased> {
             work: secs / 3600.0,
         });
     }
-    Ok(out)
+    Ok((out, hourly))
 }
 
 pub fn read(ctx: &Ctx, a: &Node, p: &mut Project, mut budget: Periods) -> Result<()> {
     let (Some(uid), Some(task_uid)) = (a.i32("UID"), a.i32("TaskUID")) else {
         return Ok(());
     };
-    let timephased = timephased(a, &mut budget)?;
+    let (timephased, hourly) = timephased(a, &mut budget)?;
+    // The writer picks the form of the saving version: a document in
+    // Project 2010's form is written in it again.
+    if hourly && p.properties.application_version.is_none_or(|v| v < 14) {
+        p.properties.application_version = Some(14);
+    }
     let ruid = a.i32("ResourceUID").unwrap_or(NULL_RESOURCE);
     let resource_uid = (ruid != NULL_RESOURCE).then_some(ruid);
     let placeholder_like = resource_uid.is_none()

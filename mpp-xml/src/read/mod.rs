@@ -12,7 +12,9 @@
 //! writer computes when the model leaves them empty (variances, total
 //! slack, remaining duration/work, CV) are taken from the document, so that
 //! writing the model again gives the same document. Elements the writer
-//! prints as constants are ignored. MPXJ's placeholder assignments (a task
+//! prints as constants are ignored. Timephased work (`TimephasedData` of
+//! types 1 and 2) is kept period by period, as the document has it. MPXJ's
+//! placeholder assignments (a task
 //! with progress and no assignment) are recognised and dropped, since the
 //! writer makes them again.
 

@@ -683,3 +683,42 @@ fn timephased_periods_count_against_max_entities() {
     let e = read_bytes(four.as_bytes(), &opts).unwrap_err();
     assert!(matches!(e, Error::LimitExceeded { count: 4, .. }), "{e}");
 }
+
+#[test]
+fn timephased_data_in_unit_1_keeps_project_2010_form() {
+    let periods = [
+        tp(
+            2,
+            "2016-01-08T08:00:00",
+            "2016-01-09T08:00:00",
+            "<Value>PT8H0M0S</Value>",
+        ),
+        tp(
+            2,
+            "2016-01-09T08:00:00",
+            "2016-01-11T08:00:00",
+            "<Value>PT0H0M0S</Value>",
+        ),
+    ]
+    .concat();
+    let p = read_str(&with_periods(
+        &periods.replace("<Unit>2</Unit>", "<Unit>1</Unit>"),
+    ))
+    .unwrap();
+    assert_eq!(p.properties.application_version, Some(14));
+    let t = &p.assignments[0].timephased.actual;
+    assert_eq!((t.len(), t[1].work), (2, 0.0));
+    let first = crate::to_string(&p, &crate::WriteOptions::default());
+    // The two-day empty period stays one, its zero printed.
+    assert_eq!(first.matches("<Unit>1</Unit>").count(), 2, "{first}");
+    assert!(first.contains("<Finish>2016-01-11T08:00:00</Finish>"));
+    assert!(first.contains("<Value>PT0H0M0S</Value>"));
+    let again = read_str(&first).unwrap();
+    assert_eq!(
+        crate::to_string(&again, &crate::WriteOptions::default()),
+        first
+    );
+    // In unit 2 (earlier versions) the version stays unknown.
+    let p = read_str(&with_periods(&periods)).unwrap();
+    assert_eq!(p.properties.application_version, None);
+}

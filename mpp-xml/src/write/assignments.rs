@@ -1,6 +1,9 @@
 //! `<Assignments>`: the model's assignments (one per task and resource), then
 //! MPXJ's placeholders: a task with progress but no assignment gets one
-//! without a resource, so that Project keeps its % complete.
+//! without a resource, so that Project keeps its % complete. Assignments
+//! end with their timephased work (`TimephasedData`) in day-long periods,
+//! in the form of the Project version that saved the file (see `Phasing`);
+//! placeholders have none.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
@@ -222,10 +225,12 @@ const DAY: i64 = 86_400;
 struct Phasing<'p> {
     wt: WorkTime<'p>,
     default_calendar: i32,
-    /// Daily elements still allowed (see [`MAX_DAILY_PERIODS`]).
+    /// Project 2010 and later's form (see [`Phasing::write_run`]).
+    hourly: bool,
+    /// Elements still allowed (see [`MAX_DAILY_PERIODS`]).
     left: usize,
-    /// Working seconds of the periods of the run being written (reused).
-    secs: Vec<i64>,
+    /// Working spans (seconds) of the run being written (reused).
+    spans: Vec<(i64, i64)>,
 }
 
 impl<'p> Phasing<'p> {
@@ -233,14 +238,15 @@ impl<'p> Phasing<'p> {
         Phasing {
             wt: WorkTime::new(&p.calendars, p.properties.factors),
             default_calendar: default_calendar_uid(p),
+            hourly: p.properties.application_version.is_some_and(|v| v >= 14),
             left: MAX_DAILY_PERIODS,
-            secs: Vec::new(),
+            spans: Vec::new(),
         }
     }
 
-    /// `TimephasedData` of remaining work (type 1), then of actual work
+    /// `TimephasedData` of remaining work (type 1) and of actual work
     /// (type 2), each run spread over the working time of the assignment's
-    /// calendar.
+    /// calendar. Project 2010 and later put the actual work first.
     fn write<W: Write>(
         &mut self,
         x: &mut Xml<W>,
@@ -253,7 +259,13 @@ impl<'p> Phasing<'p> {
         }
         let cal =
             task.and_then(|t| assignment_calendar(&self.wt, self.default_calendar, t, resource));
-        for (kind, runs) in [("1", &a.timephased.remaining), ("2", &a.timephased.actual)] {
+        let (remaining, actual) = (("1", &a.timephased.remaining), ("2", &a.timephased.actual));
+        let order = if self.hourly {
+            [actual, remaining]
+        } else {
+            [remaining, actual]
+        };
+        for (kind, runs) in order {
             for run in runs {
                 self.write_run(x, kind, a.uid, cal, run)?;
             }
@@ -266,6 +278,12 @@ impl<'p> Phasing<'p> {
     /// of the run's working time (of its wall-clock time when the run has
     /// no working time or no calendar). A run of at most a day, or one
     /// ending before it starts, is one period.
+    ///
+    /// Project 2010 and later (`hourly`) write unit 1, print zero work,
+    /// make a run without work one period, and stretch a period without
+    /// working time to the next working time of the run (a weekend: Saturday
+    /// 08:00 to Monday 08:00), the next day-long periods counting from there.
+    /// Earlier versions write unit 2 and leave out the value of empty days.
     fn write_run<W: Write>(
         &mut self,
         x: &mut Xml<W>,
@@ -274,6 +292,7 @@ impl<'p> Phasing<'p> {
         cal: Option<CalendarRef>,
         run: &WorkPeriod,
     ) -> io::Result<()> {
+        let hourly = self.hourly;
         let (start, finish) = (run.start.secs(), run.finish.secs());
         let span = finish.saturating_sub(start);
         let days = if span > DAY {
@@ -281,66 +300,64 @@ impl<'p> Phasing<'p> {
         } else {
             1
         };
-        if days == 1 || days > self.left {
+        if days == 1 || days > self.left || (hourly && run.work == 0.0) {
             self.left = self.left.saturating_sub(1);
-            return period(x, kind, uid, run.start, run.finish, run.work);
+            return period(x, kind, uid, run.start, run.finish, run.work, hourly);
         }
-        self.left -= days;
-        // Working seconds in each day-long period, from one walk over the
-        // days the run touches.
-        let mut secs = std::mem::take(&mut self.secs);
-        secs.clear();
-        secs.resize(days, 0);
+        // The run's working time, from one walk over the days it touches.
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
         if let Some(cal) = cal {
             for day in run.start.days()..=run.finish.days() {
                 let midnight = day.saturating_mul(DAY);
-                self.wt.with_day(cal, day, |spans| {
-                    for &(a, b) in spans {
+                self.wt.with_day(cal, day, |day_spans| {
+                    for &(a, b) in day_spans {
                         let a = midnight.saturating_add(a).max(start);
                         let b = midnight.saturating_add(b).min(finish);
-                        add_span(&mut secs, start, a, b);
+                        if a < b {
+                            spans.push((a, b));
+                        }
                     }
                 });
             }
         }
-        let whole: i64 = secs.iter().sum();
-        let mut from = start;
-        for &part in &secs {
-            let to = from.saturating_add(DAY).min(finish);
+        let whole: i64 = spans.iter().map(|&(a, b)| b - a).sum();
+        // Spans before `first` end before the current period.
+        let (mut first, mut from, mut written) = (0usize, start, 0usize);
+        let mut result = Ok(());
+        while from < finish && result.is_ok() {
+            let mut to = from.saturating_add(DAY).min(finish);
+            while spans.get(first).is_some_and(|&(_, b)| b <= from) {
+                first += 1;
+            }
+            let mut secs = 0;
+            let mut next = first;
+            while let Some(&(a, b)) = spans.get(next).filter(|&&(a, _)| a < to) {
+                secs += b.min(to) - a.max(from);
+                next += 1;
+            }
             let share = if whole > 0 {
-                part as f64 / whole as f64
+                secs as f64 / whole as f64
             } else {
                 (to - from) as f64 / span as f64
             };
+            if hourly && whole > 0 && secs == 0 {
+                to = spans.get(next).map_or(finish, |&(a, _)| a.max(to));
+            }
             let (a, b) = (DateTime::from_secs(from), DateTime::from_secs(to));
-            period(x, kind, uid, a, b, run.work * share)?;
+            result = period(x, kind, uid, a, b, run.work * share, hourly);
+            written += 1;
             from = to;
         }
-        self.secs = secs;
-        Ok(())
+        self.left = self.left.saturating_sub(written);
+        self.spans = spans;
+        result
     }
 }
 
-/// Adds the working span `a..b` (seconds) to the day-long periods from
-/// `start`; a span within one day crosses at most one period boundary.
-fn add_span(secs: &mut [i64], start: i64, a: i64, b: i64) {
-    if a >= b {
-        return;
-    }
-    let k = usize::try_from((a - start) / DAY).unwrap_or(usize::MAX);
-    let edge = start.saturating_add(DAY.saturating_mul(i64::try_from(k).unwrap_or(i64::MAX) + 1));
-    if let Some(s) = secs.get_mut(k) {
-        *s += b.min(edge) - a;
-    }
-    if b > edge {
-        if let Some(s) = secs.get_mut(k + 1) {
-            *s += b - edge;
-        }
-    }
-}
-
-/// One `TimephasedData` element: work as a duration, left out when it
-/// prints as zero (Project leaves out empty days).
+/// One `TimephasedData` element: unit 1 (`hourly`) or 2, work as a
+/// duration; zero work is printed in unit 1 and left out in unit 2, as
+/// Project does.
 fn period<W: Write>(
     x: &mut Xml<W>,
     kind: &str,
@@ -348,15 +365,16 @@ fn period<W: Write>(
     start: DateTime,
     finish: DateTime,
     work: f64,
+    hourly: bool,
 ) -> io::Result<()> {
     x.open("TimephasedData")?;
     x.elem("Type", kind)?;
     x.opt("UID", Some(uid))?;
     x.opt("Start", Some(start))?;
     x.opt("Finish", Some(finish))?;
-    x.elem("Unit", "2")?;
+    x.elem("Unit", if hourly { "1" } else { "2" })?;
     let value = Hours(work);
-    if value.seconds() != 0 {
+    if hourly || value.seconds() != 0 {
         x.opt("Value", Some(value))?;
     }
     x.close("TimephasedData")
@@ -726,7 +744,17 @@ mod tests {
     /// The document of one assignment (UID 3) with these runs, on the
     /// standard calendar; `timephased` as the option.
     fn phased(remaining: Vec<WorkPeriod>, actual: Vec<WorkPeriod>, timephased: bool) -> String {
-        let p = Project {
+        phased_by(None, remaining, actual, timephased)
+    }
+
+    /// [`phased`] for a file saved by that version of Project.
+    fn phased_by(
+        version: Option<u32>,
+        remaining: Vec<WorkPeriod>,
+        actual: Vec<WorkPeriod>,
+        timephased: bool,
+    ) -> String {
+        let mut p = Project {
             calendars: vec![standard()],
             tasks: vec![Task {
                 uid: 1,
@@ -746,6 +774,7 @@ mod tests {
             }],
             ..Project::default()
         };
+        p.properties.application_version = version;
         let opts = crate::WriteOptions {
             timephased,
             ..crate::WriteOptions::default()
@@ -756,8 +785,12 @@ mod tests {
     }
 
     /// The `TimephasedData` elements, one line each: type, start, finish,
-    /// value (`-` when absent); the UID and unit are checked once.
+    /// value (`-` when absent); the UID and unit (2) are checked.
     fn periods(doc: &str) -> Vec<String> {
+        periods_in(doc, "2")
+    }
+
+    fn periods_in(doc: &str, unit: &str) -> Vec<String> {
         let mut out = Vec::new();
         let mut n = 0;
         loop {
@@ -767,7 +800,11 @@ mod tests {
             }
             let f: Vec<&str> = s.split('|').collect();
             assert_eq!(f.get(1), Some(&"<UID>3</UID>"), "{s}");
-            assert_eq!(f.get(4), Some(&"<Unit>2</Unit>"), "{s}");
+            assert_eq!(
+                f.get(4),
+                Some(&format!("<Unit>{unit}</Unit>").as_str()),
+                "{s}"
+            );
             let text = |i: usize| {
                 f.get(i).map_or("-".to_string(), |e| {
                     let body = e.split('>').nth(1).unwrap_or("");
@@ -831,6 +868,38 @@ mod tests {
                 "2 2016-01-06T08:00:00 2016-01-06T12:00:00 PT4H0M0S",
             ]
         );
+    }
+
+    #[test]
+    fn project_2010_form_stretches_empty_days_and_prints_zero() {
+        let doc = phased_by(
+            Some(16),
+            vec![
+                run((8, 13), (12, 17), 40.0),
+                // A gap: one period, whatever its length.
+                run((12, 17), (14, 8), 0.0),
+            ],
+            vec![run((4, 8), (5, 12), 12.0)],
+            true,
+        );
+        assert_eq!(
+            periods_in(&doc, "1"),
+            [
+                // Actual work first.
+                "2 2016-01-04T08:00:00 2016-01-05T08:00:00 PT8H0M0S",
+                "2 2016-01-05T08:00:00 2016-01-05T12:00:00 PT4H0M0S",
+                "1 2016-01-08T13:00:00 2016-01-09T13:00:00 PT8H0M0S",
+                // The weekend runs to Monday's first working hour, and the
+                // days count from there.
+                "1 2016-01-09T13:00:00 2016-01-11T08:00:00 PT0H0M0S",
+                "1 2016-01-11T08:00:00 2016-01-12T08:00:00 PT16H0M0S",
+                "1 2016-01-12T08:00:00 2016-01-12T17:00:00 PT16H0M0S",
+                "1 2016-01-12T17:00:00 2016-01-14T08:00:00 PT0H0M0S",
+            ]
+        );
+        // Project 2007's form for the same runs.
+        let older = phased_by(Some(12), vec![run((8, 13), (12, 17), 40.0)], vec![], true);
+        assert_eq!(periods(&older).len(), 5);
     }
 
     #[test]
