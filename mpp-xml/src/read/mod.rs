@@ -13,10 +13,11 @@
 //! slack, remaining duration/work, CV) are taken from the document, so that
 //! writing the model again gives the same document. Elements the writer
 //! prints as constants are ignored. Timephased work (`TimephasedData` of
-//! types 1 and 2) is kept period by period, as the document has it. MPXJ's
-//! placeholder assignments (a task
-//! with progress and no assignment) are recognised and dropped, since the
-//! writer makes them again.
+//! types 1 and 2) is kept period by period, as the document has it; periods
+//! in unit 1 (Project 2010's form) set `application_version` to 14, which
+//! makes the writer use that form again. MPXJ's placeholder assignments (a
+//! task with progress and no assignment) are recognised and dropped, since
+//! the writer makes them again.
 
 mod assignments;
 mod calendars;
