@@ -722,3 +722,24 @@ fn timephased_data_in_unit_1_keeps_project_2010_form() {
     let p = read_str(&with_periods(&periods)).unwrap();
     assert_eq!(p.properties.application_version, None);
 }
+
+#[test]
+fn long_hostile_periods_write_in_bounded_size_and_stay_stable() {
+    // Two periods of 60,003 days: the first is cut into days, the second
+    // (over what is left of the document's allowance) is written whole.
+    let long = tp(
+        1,
+        "2000-01-01T00:00:00",
+        "2164-04-13T00:00:00",
+        "<Value>PT1000H0M0S</Value>",
+    );
+    let p = read_str(&with_periods(&long.repeat(2))).unwrap();
+    let first = crate::to_string(&p, &crate::WriteOptions::default());
+    assert_eq!(first.matches("<TimephasedData>").count(), 60_004);
+    assert!(first.len() < 20 << 20, "{}", first.len());
+    let again = read_str(&first).unwrap();
+    assert_eq!(
+        crate::to_string(&again, &crate::WriteOptions::default()),
+        first
+    );
+}
