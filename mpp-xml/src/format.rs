@@ -38,26 +38,55 @@ impl Hours {
     }
 }
 
-impl fmt::Display for Hours {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Hours {
+    /// The printed form in `buf`, without the formatting machinery
+    /// (timephased data prints one per day).
+    pub fn ascii(self, buf: &mut [u8; 48]) -> &[u8] {
         let total = self.seconds();
         let secs = total.unsigned_abs();
         let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-        // The sign goes before the first non-zero number.
-        let sign = |v: u64, before: bool| {
-            if total < 0 && v != 0 && !before {
-                "-"
-            } else {
-                ""
+        let mut at = 0;
+        let mut push = |b: u8| {
+            if let Some(slot) = buf.get_mut(at) {
+                *slot = b;
+                at += 1;
             }
         };
-        write!(
-            f,
-            "PT{}{h}H{}{m}M{}{s}S",
-            sign(h, false),
-            sign(m, h != 0),
-            sign(s, h != 0 || m != 0)
-        )
+        push(b'P');
+        push(b'T');
+        // The sign goes before the first non-zero number.
+        let mut signed = false;
+        for (v, unit) in [(h, b'H'), (m, b'M'), (s, b'S')] {
+            if total < 0 && v != 0 && !signed {
+                push(b'-');
+            }
+            signed |= v != 0;
+            let mut digits = [0u8; 20];
+            let mut n = 0;
+            let mut v = v;
+            loop {
+                if let Some(d) = digits.get_mut(n) {
+                    *d = b'0' + (v % 10) as u8;
+                }
+                n += 1;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            for i in (0..n).rev() {
+                push(digits.get(i).copied().unwrap_or(b'0'));
+            }
+            push(unit);
+        }
+        buf.get(..at).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Hours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 48];
+        f.write_str(std::str::from_utf8(self.ascii(&mut buf)).unwrap_or_default())
     }
 }
 

@@ -13,8 +13,7 @@ use mpp_core::{Assignment, DateTime, Duration, Project, Resource, ResourceType, 
 
 use super::{baseline, custom, Ctx, Xml};
 use crate::format::{
-    bool01, date, minutes, money_opt, number, percent, tenths_opt, units, work_opt, work_variance,
-    Hours,
+    bool01, minutes, money_opt, number, percent, tenths_opt, units, work_opt, work_variance, Hours,
 };
 
 /// `ResourceUID` of an assignment without a resource.
@@ -370,15 +369,42 @@ fn period<W: Write>(
     work: f64,
     hourly: bool,
 ) -> io::Result<()> {
+    // One element per day: bytes straight to the writer, no formatting
+    // machinery.
     x.open("TimephasedData")?;
-    x.elem("Type", kind)?;
-    x.opt("UID", Some(uid))?;
-    x.opt("Start", Some(start))?;
-    x.opt("Finish", Some(finish))?;
-    x.elem("Unit", if hourly { "1" } else { "2" })?;
+    x.elem_ascii("Type", kind.as_bytes())?;
+    let mut digits = [0u8; 12];
+    let mut n = 0;
+    let mut v = uid.unsigned_abs();
+    loop {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        n += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if uid < 0 {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'-';
+        }
+        n += 1;
+    }
+    let digits = digits.get(..n).unwrap_or_default();
+    let mut text = [0u8; 12];
+    for (slot, d) in text.iter_mut().zip(digits.iter().rev()) {
+        *slot = *d;
+    }
+    x.elem_ascii("UID", text.get(..n).unwrap_or_default())?;
+    x.date("Start", start)?;
+    x.date("Finish", finish)?;
+    x.elem_ascii("Unit", if hourly { b"1" } else { b"2" })?;
     let value = Hours(work);
     if hourly || value.seconds() != 0 {
-        x.opt("Value", Some(value))?;
+        let mut buf = [0u8; 48];
+        x.elem_ascii("Value", value.ascii(&mut buf))?;
     }
     x.close("TimephasedData")
 }
@@ -417,10 +443,10 @@ fn write_assignment<W: Write>(
             None
         }
     });
-    x.opt("ActualFinish", actual_finish.map(date))?;
+    x.opt("ActualFinish", actual_finish)?;
     x.opt("ActualOvertimeCost", money_opt(a.actual_overtime_cost))?;
     x.opt("ActualOvertimeWork", work_opt(a.actual_overtime_work))?;
-    x.opt("ActualStart", a.actual_start.map(date))?;
+    x.opt("ActualStart", a.actual_start)?;
     x.opt("ActualWork", work_opt(a.actual_work))?;
     x.opt("ACWP", money_opt(a.acwp))?;
     x.opt("Cost", money_opt(a.cost))?;
@@ -436,10 +462,7 @@ fn write_assignment<W: Write>(
     let cv = a.bcwp.unwrap_or(0.0) - a.acwp.unwrap_or(0.0);
     x.opt("CV", money_opt(Some(cv)))?;
     x.opt("Delay", tenths_opt(a.delay.as_ref()))?;
-    x.opt(
-        "Finish",
-        a.finish.or_else(|| task.and_then(|t| t.finish)).map(date),
-    )?;
+    x.opt("Finish", a.finish.or_else(|| task.and_then(|t| t.finish)))?;
     // Variances: derived by the reader (`mpp_core::worktime::fill_variances`).
     x.opt("FinishVariance", tenths_opt(a.finish_variance.as_ref()))?;
     if let Some(h) = &a.hyperlink {
@@ -470,12 +493,9 @@ fn write_assignment<W: Write>(
         .remaining_work
         .or_else(|| a.work.map(|w| w - w * pwc.unwrap_or(0.0) / 100.0));
     x.opt("RemainingWork", work_opt(remaining))?;
-    x.opt(
-        "Start",
-        a.start.or_else(|| task.and_then(|t| t.start)).map(date),
-    )?;
-    x.opt("Stop", a.stop.map(date))?;
-    x.opt("Resume", a.resume.map(date))?;
+    x.opt("Start", a.start.or_else(|| task.and_then(|t| t.start)))?;
+    x.opt("Stop", a.stop)?;
+    x.opt("Resume", a.resume)?;
     x.opt("StartVariance", tenths_opt(a.start_variance.as_ref()))?;
     let sv = a.bcwp.zip(a.bcws).map(|(p, s)| p - s);
     x.opt("SV", money_opt(sv))?;
@@ -484,7 +504,7 @@ fn write_assignment<W: Write>(
     x.opt("WorkContour", a.work_contour)?;
     x.opt("BCWS", money_opt(a.bcws))?;
     x.opt("BCWP", money_opt(a.bcwp))?;
-    x.opt("CreationDate", a.created.map(date))?;
+    x.opt("CreationDate", a.created)?;
     x.opt("BudgetCost", money_opt(a.budget_cost))?;
     x.opt("BudgetWork", work_opt(a.budget_work))?;
     custom::write_values(x, p, &a.custom)?;
@@ -524,14 +544,14 @@ fn write_placeholder<W: Write>(x: &mut Xml<W>, ctx: &Ctx, t: &Task, uid: i32) ->
     } else {
         None
     };
-    x.opt("ActualFinish", actual_finish.map(date))?;
+    x.opt("ActualFinish", actual_finish)?;
     x.opt("ActualWork", work_opt(Some(actual)))?;
-    x.opt("Finish", t.finish.map(date))?;
+    x.opt("Finish", t.finish)?;
     x.elem("HasFixedRateUnits", "1")?;
     x.elem("FixedMaterial", "0")?;
     write_leveling_delay(x, ctx, None)?;
     x.opt("RemainingWork", work_opt(Some(work - actual)))?;
-    x.opt("Start", t.start.map(date))?;
+    x.opt("Start", t.start)?;
     x.elem("Units", "1")?;
     x.opt("Work", work_opt(Some(work)))?;
     x.close("Assignment")
@@ -551,8 +571,8 @@ fn write_baselines<W: Write>(x: &mut Xml<W>, a: &Assignment) -> io::Result<()> {
         }
         x.open("Baseline")?;
         x.elem("Number", &n.to_string())?;
-        x.opt("Start", b.start.map(date))?;
-        x.opt("Finish", b.finish.map(date))?;
+        x.opt("Start", b.start)?;
+        x.opt("Finish", b.finish)?;
         x.opt("Work", work_opt(work))?;
         x.opt("Cost", cost.map(|c| number(c * 100.0, 2)))?;
         x.close("Baseline")?;
