@@ -12,7 +12,8 @@ const USAGE: &str = "usage:
   mpp convert DIR -o OUTDIR                convert every .mpp under DIR
   mpp info IN.mpp|IN.xml [--json]          version, counts and key properties
 
-IN may be an .mpp file or MSPDI XML (told apart by content).";
+IN may be an .mpp file or MSPDI XML (told apart by content).
+convert --no-timephased: leave out the assignments' daily work (TimephasedData).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -108,13 +109,14 @@ fn read_kind(path: &Path) -> Result<(mpp_core::Project, Option<mpp_xml::InputKin
 }
 
 fn convert(rest: &[String]) -> Result<ExitCode, Failure> {
-    let (input, output, _) = parse_io(rest, &[])?;
+    let (input, output, flags) = parse_io(rest, &["--no-timephased"])?;
+    let mut opts = mpp_xml::WriteOptions::default();
+    opts.timephased = !flags.iter().any(|f| f == "--no-timephased");
     if input.is_dir() {
         let out = output.ok_or_else(|| Failure::Usage("a directory needs -o OUTDIR".into()))?;
-        return convert_dir(&input, &out);
+        return convert_dir(&input, &out, &opts);
     }
     let project = read(&input)?;
-    let opts = mpp_xml::WriteOptions::default();
     match output {
         Some(path) => {
             let file = std::fs::File::create(&path)
@@ -145,14 +147,17 @@ fn find_mpp(dir: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> {
     Ok(())
 }
 
-fn convert_dir(input: &Path, outdir: &Path) -> Result<ExitCode, Failure> {
+fn convert_dir(
+    input: &Path,
+    outdir: &Path,
+    opts: &mpp_xml::WriteOptions,
+) -> Result<ExitCode, Failure> {
     let mut files = Vec::new();
     find_mpp(input, &mut files).map_err(|e| Failure::File(format!("{}: {e}", input.display())))?;
     let total = files.len();
     let tty = io::stderr().is_terminal();
     let started = Instant::now();
     let mut failed = Vec::new();
-    let opts = mpp_xml::WriteOptions::default();
     for (i, path) in files.iter().enumerate() {
         let rel = path.strip_prefix(input).unwrap_or(path);
         let target = outdir.join(rel).with_extension("xml");
@@ -163,7 +168,7 @@ fn convert_dir(input: &Path, outdir: &Path) -> Result<ExitCode, Failure> {
             }
             let f = std::fs::File::create(&target)
                 .map_err(|e| Failure::File(format!("{}: {e}", target.display())))?;
-            mpp_xml::write(&p, f, &opts)
+            mpp_xml::write(&p, f, opts)
                 .map_err(|e| Failure::File(format!("{}: {e}", target.display())))
         });
         if let Err(Failure::File(msg) | Failure::Usage(msg)) = result {

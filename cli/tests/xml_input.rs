@@ -57,3 +57,30 @@ fn converts_and_describes_mspdi() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not MSPDI's <Project>"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn no_timephased_leaves_out_the_daily_work() {
+    let doc = DOC.replace(
+        "</Tasks>",
+        "</Tasks><Resources><Resource><UID>1</UID><ID>1</ID></Resource></Resources>
+        <Assignments><Assignment><UID>1</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID>
+        <TimephasedData><Type>1</Type><UID>1</UID><Start>2024-01-02T08:00:00</Start>
+        <Finish>2024-01-03T08:00:00</Finish><Unit>2</Unit><Value>PT8H0M0S</Value></TimephasedData>
+        </Assignment></Assignments>",
+    );
+    let dir = std::env::temp_dir().join(format!("mpp-cli-tp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let input = dir.join("plan.xml");
+    std::fs::write(&input, doc).unwrap();
+    let with = mpp(&["convert", input.to_str().unwrap()]);
+    let without = mpp(&["convert", input.to_str().unwrap(), "--no-timephased"]);
+    assert!(with.status.success() && without.status.success());
+    let (with, without) = (
+        String::from_utf8_lossy(&with.stdout),
+        String::from_utf8_lossy(&without.stdout),
+    );
+    assert!(with.contains("<Value>PT8H0M0S</Value>"), "{with}");
+    assert!(!without.contains("TimephasedData"), "{without}");
+    assert!(without.contains("<Assignment>"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -147,6 +147,15 @@ impl<'p> WorkTime<'p> {
         }
     }
 
+    /// [`Self::day`] lent to `f` instead of copied (for walks over many
+    /// days); `f` must not use this `WorkTime`.
+    pub fn with_day<R>(&self, cal: CalendarRef, day: i64, f: impl FnOnce(&[(i64, i64)]) -> R) -> R {
+        if let Some(p) = self.days.borrow().get(&(cal, day)) {
+            return f(p);
+        }
+        f(&self.day(cal, day))
+    }
+
     /// Working periods of `day` (days since 1970); none for an unknown calendar.
     pub fn day(&self, cal: CalendarRef, day: i64) -> Periods {
         if let Some(p) = self.days.borrow().get(&(cal, day)) {

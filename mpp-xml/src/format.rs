@@ -1,5 +1,7 @@
 //! Value formatting rules of MSPDI, as Microsoft Project and MPXJ write them.
 
+use std::fmt;
+
 use mpp_core::{DateTime, Duration, TimeFactors, TimeOfDay, TimeUnit};
 
 /// `yyyy-MM-ddTHH:mm:ss`.
@@ -21,16 +23,71 @@ pub fn round_half_up(v: f64) -> i64 {
 /// A negative value gets its `-` in front of the first non-zero digit
 /// (`PT-1H30M0S`), the form Microsoft Project reads.
 pub fn duration_hours(hours: f64) -> String {
-    let total = round_half_up(hours * 3600.0);
-    let secs = total.unsigned_abs();
-    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
-    let mut out = format!("PT{h}H{m}M{s}S");
-    if total < 0 {
-        if let Some(pos) = out.find(|c: char| c.is_ascii_digit() && c != '0') {
-            out.insert(pos, '-');
-        }
+    Hours(hours).to_string()
+}
+
+/// [`duration_hours`] as a `Display` value, for writing without a
+/// `String` of its own (timephased data writes one per day).
+#[derive(Debug, Clone, Copy)]
+pub struct Hours(pub f64);
+
+impl Hours {
+    /// Whole seconds printed.
+    pub fn seconds(self) -> i64 {
+        round_half_up(self.0 * 3600.0)
     }
-    out
+}
+
+impl Hours {
+    /// The printed form in `buf`, without the formatting machinery
+    /// (timephased data prints one per day).
+    pub fn ascii(self, buf: &mut [u8; 48]) -> &[u8] {
+        let total = self.seconds();
+        let secs = total.unsigned_abs();
+        let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+        let mut at = 0;
+        let mut push = |b: u8| {
+            if let Some(slot) = buf.get_mut(at) {
+                *slot = b;
+                at += 1;
+            }
+        };
+        push(b'P');
+        push(b'T');
+        // The sign goes before the first non-zero number.
+        let mut signed = false;
+        for (v, unit) in [(h, b'H'), (m, b'M'), (s, b'S')] {
+            if total < 0 && v != 0 && !signed {
+                push(b'-');
+            }
+            signed |= v != 0;
+            let mut digits = [0u8; 20];
+            let mut n = 0;
+            let mut v = v;
+            loop {
+                if let Some(d) = digits.get_mut(n) {
+                    *d = b'0' + (v % 10) as u8;
+                }
+                n += 1;
+                v /= 10;
+                if v == 0 {
+                    break;
+                }
+            }
+            for i in (0..n).rev() {
+                push(digits.get(i).copied().unwrap_or(b'0'));
+            }
+            push(unit);
+        }
+        buf.get(..at).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Hours {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut buf = [0u8; 48];
+        f.write_str(std::str::from_utf8(self.ascii(&mut buf)).unwrap_or_default())
+    }
 }
 
 /// Minutes in a duration, converting its units with the project factors

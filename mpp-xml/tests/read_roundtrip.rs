@@ -29,7 +29,7 @@ use mpp_core::{
     Assignment, Availability, Baseline, Calendar, CalendarDay, CalendarException, CostRate,
     CustomFieldDef, CustomValue, DateTime, Duration, FieldValue, Guid, Hyperlink, LookupValue,
     Project, Properties, ReadOptions, Recurrence, Relation, RelationType, Resource, ResourceType,
-    Task, TimeFactors, TimeOfDay, TimeUnit, WorkWeek, WorkingTime,
+    Task, TimeFactors, TimeOfDay, TimeUnit, Timephased, WorkPeriod, WorkWeek, WorkingTime,
 };
 use mpp_xml::format;
 use proptest::prelude::*;
@@ -464,6 +464,27 @@ fn baselines(g: &mut G, dates: bool) -> Vec<Baseline> {
     out
 }
 
+/// Timephased periods of at most a day (the writer writes each as one
+/// element; longer runs it cuts into days, which reading does not undo),
+/// a zero-work gap among them now and then.
+fn periods(g: &mut G) -> Vec<WorkPeriod> {
+    let n = g.pick(&[0, 0, 1, 3]);
+    let mut start = g.date();
+    (0..n)
+        .map(|_| {
+            let finish = start.add_secs(g.range(0, 86_400));
+            let work = if g.chance(20) { 0.0 } else { g.work() };
+            let p = WorkPeriod {
+                start,
+                finish,
+                work,
+            };
+            start = finish;
+            p
+        })
+        .collect()
+}
+
 fn generate(seed: u64, n_tasks: usize, n_resources: usize, n_calendars: usize) -> Project {
     let mut g = G(seed | 1);
     let g = &mut g;
@@ -474,6 +495,8 @@ fn generate(seed: u64, n_tasks: usize, n_resources: usize, n_calendars: usize) -
     };
     let default_units = g.pick(&[TimeUnit::Days, TimeUnit::Hours, TimeUnit::Weeks]);
     let properties = Properties {
+        // Picks the form of timephased data (unit 1 from Project 2010 on).
+        application_version: g.maybe(50, |g| g.pick(&[9, 12, 14, 16])),
         guid: g.maybe(70, G::guid),
         title: Some(g.name()),
         subject: g.maybe(50, G::text),
@@ -913,7 +936,10 @@ fn generate(seed: u64, n_tasks: usize, n_resources: usize, n_calendars: usize) -
                 budget_work: g.maybe(20, G::work),
                 custom: custom_values(g, fields::ASSIGNMENT, &custom_fields, &f),
                 baselines: baselines(g, true),
-                timephased: Default::default(),
+                timephased: Timephased {
+                    remaining: periods(g),
+                    actual: periods(g),
+                },
             });
             next += 1;
             if none {

@@ -143,33 +143,41 @@ impl DateTime {
     }
 }
 
+impl DateTime {
+    /// `YYYY-MM-DDTHH:MM:SS` as bytes, for years 0..=9999 (the rest go
+    /// through `Display`): dates are written for nearly every element, and
+    /// the formatting machinery would dominate.
+    pub fn iso_bytes(&self) -> Option<[u8; 19]> {
+        let (y, m, d) = self.date_part();
+        let y = u32::try_from(y).ok().filter(|&y| y <= 9999)?;
+        let t = u32::try_from(self.time_of_day()).ok()?;
+        let mut b = *b"0000-00-00T00:00:00";
+        let mut put = |at: usize, v: u32, width: usize| {
+            let mut v = v;
+            for i in (0..width).rev() {
+                if let Some(slot) = b.get_mut(at + i) {
+                    *slot = b'0' + (v % 10) as u8;
+                }
+                v /= 10;
+            }
+        };
+        put(0, y, 4);
+        put(5, m, 2);
+        put(8, d, 2);
+        put(11, t / 3600, 2);
+        put(14, (t / 60) % 60, 2);
+        put(17, t % 60, 2);
+        Some(b)
+    }
+}
+
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(b) = self.iso_bytes() {
+            return f.write_str(std::str::from_utf8(&b).unwrap_or_default());
+        }
         let (y, m, d) = self.date_part();
         let t = self.time_of_day();
-        // The common case (years 0..=9999) by hand: dates are written for
-        // nearly every element, and the formatting machinery dominates.
-        if let (Ok(y), Ok(t)) = (u32::try_from(y), u32::try_from(t)) {
-            if y <= 9999 {
-                let mut b = *b"0000-00-00T00:00:00";
-                let mut put = |at: usize, v: u32, width: usize| {
-                    let mut v = v;
-                    for i in (0..width).rev() {
-                        if let Some(slot) = b.get_mut(at + i) {
-                            *slot = b'0' + (v % 10) as u8;
-                        }
-                        v /= 10;
-                    }
-                };
-                put(0, y, 4);
-                put(5, m, 2);
-                put(8, d, 2);
-                put(11, t / 3600, 2);
-                put(14, (t / 60) % 60, 2);
-                put(17, t % 60, 2);
-                return f.write_str(std::str::from_utf8(&b).unwrap_or_default());
-            }
-        }
         write!(
             f,
             "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}",

@@ -1,11 +1,11 @@
-//! `<Assignments>`: assignment fields, baselines, custom values; MPXJ's
-//! placeholder assignments are recognised and dropped.
+//! `<Assignments>`: assignment fields, baselines, custom values, timephased
+//! work; MPXJ's placeholder assignments are recognised and dropped.
 
-use mpp_core::{Assignment, Duration, Project};
+use mpp_core::{Assignment, DateTime, Duration, Error, Project, Result, Timephased, WorkPeriod};
 
 use super::tasks::{baselines, hyperlink};
 use super::tree::Node;
-use super::values::fixed_tenths;
+use super::values::{fixed_tenths, xsd_seconds};
 use super::{custom, Ctx};
 
 /// `ResourceUID` of an assignment without a resource.
@@ -32,10 +32,63 @@ const PLACEHOLDER_ELEMENTS: [&str; 14] = [
 /// Marker on an assignment that looks like a placeholder, settled in [`finish`].
 const MAYBE_PLACEHOLDER: &str = "\u{0}placeholder";
 
-pub fn read(ctx: &Ctx, a: &Node, p: &mut Project) {
+/// The count of timephased periods over the whole document and its limit
+/// (`ReadOptions::max_entities`).
+pub struct Periods<'a> {
+    pub read: &'a mut usize,
+    pub limit: usize,
+}
+
+/// `TimephasedData` of types 1 (remaining work) and 2 (actual work), each
+/// element one period, kept as it is (the writer writes a period of at
+/// most a day as one element again, so nothing needs merging). Elements
+/// without both dates, and other types, are left out. Also says whether
+/// any is in unit 1, the form of Project 2010 and later.
+fn timephased(a: &Node, budget: &mut Periods) -> Result<(Timephased, bool)> {
+    let mut out = Timephased::default();
+    let mut hourly = false;
+    for t in a.all("TimephasedData") {
+        let list = match t.text("Type").map(str::trim) {
+            Some("1") => &mut out.remaining,
+            Some("2") => &mut out.actual,
+            _ => continue,
+        };
+        let (Some(start), Some(finish)) = (
+            t.text("Start").and_then(DateTime::parse_iso),
+            t.text("Finish").and_then(DateTime::parse_iso),
+        ) else {
+            continue;
+        };
+        *budget.read += 1;
+        if *budget.read > budget.limit {
+            return Err(Error::LimitExceeded {
+                what: "timephased periods",
+                count: *budget.read as u64,
+                limit: budget.limit as u64,
+                option: "max_entities",
+            });
+        }
+        hourly |= t.text("Unit").map(str::trim) == Some("1");
+        let secs = t.text("Value").and_then(xsd_seconds).unwrap_or(0.0);
+        list.push(WorkPeriod {
+            start,
+            finish,
+            work: secs / 3600.0,
+        });
+    }
+    Ok((out, hourly))
+}
+
+pub fn read(ctx: &Ctx, a: &Node, p: &mut Project, mut budget: Periods) -> Result<()> {
     let (Some(uid), Some(task_uid)) = (a.i32("UID"), a.i32("TaskUID")) else {
-        return;
+        return Ok(());
     };
+    let (timephased, hourly) = timephased(a, &mut budget)?;
+    // The writer picks the form of the saving version: a document in
+    // Project 2010's form is written in it again.
+    if hourly && p.properties.application_version.is_none_or(|v| v < 14) {
+        p.properties.application_version = Some(14);
+    }
     let ruid = a.i32("ResourceUID").unwrap_or(NULL_RESOURCE);
     let resource_uid = (ruid != NULL_RESOURCE).then_some(ruid);
     let placeholder_like = resource_uid.is_none()
@@ -108,9 +161,9 @@ pub fn read(ctx: &Ctx, a: &Node, p: &mut Project) {
         budget_work: a.hours("BudgetWork"),
         custom: custom::read_values(ctx, a, p),
         baselines: bl,
-        // The MSPDI reader does not read TimephasedData (yet).
-        timephased: Default::default(),
+        timephased,
     });
+    Ok(())
 }
 
 /// Drops the placeholders the writer makes again: a resource-less

@@ -12,9 +12,12 @@
 //! writer computes when the model leaves them empty (variances, total
 //! slack, remaining duration/work, CV) are taken from the document, so that
 //! writing the model again gives the same document. Elements the writer
-//! prints as constants are ignored. MPXJ's placeholder assignments (a task
-//! with progress and no assignment) are recognised and dropped, since the
-//! writer makes them again.
+//! prints as constants are ignored. Timephased work (`TimephasedData` of
+//! types 1 and 2) is kept period by period, as the document has it; periods
+//! in unit 1 (Project 2010's form) set `application_version` to 14, which
+//! makes the writer use that form again. MPXJ's placeholder assignments (a
+//! task with progress and no assignment) are recognised and dropped, since
+//! the writer makes them again.
 
 mod assignments;
 mod calendars;
@@ -156,6 +159,8 @@ struct Reading<'a, 'o> {
     /// Header elements, gathered until the first section needs them.
     header: Node,
     header_done: bool,
+    /// Timephased periods read so far, over all assignments.
+    periods: usize,
 }
 
 impl<'a, 'o> Reading<'a, 'o> {
@@ -166,6 +171,7 @@ impl<'a, 'o> Reading<'a, 'o> {
             project: Project::default(),
             header: Node::default(),
             header_done: false,
+            periods: 0,
         }
     }
 
@@ -266,7 +272,7 @@ impl<'a, 'o> Reading<'a, 'o> {
                     )));
                 }
                 let node = self.events.tree(&child, child_empty)?;
-                self.entity(&name, &node);
+                self.entity(&name, &node)?;
             }
         }
     }
@@ -287,18 +293,25 @@ impl<'a, 'o> Reading<'a, 'o> {
         }
     }
 
-    fn entity(&mut self, section: &str, node: &Node) {
+    fn entity(&mut self, section: &str, node: &Node) -> Result<()> {
         let ctx = self.ctx();
         let p = &mut self.project;
+        if section == "Assignments" {
+            let budget = assignments::Periods {
+                read: &mut self.periods,
+                limit: self.opts.max_entities,
+            };
+            return assignments::read(&ctx, node, p, budget);
+        }
         match section {
             "OutlineCodes" => custom::read_outline_code(node, p),
             "ExtendedAttributes" => custom::read_definition(node, p),
             "Calendars" => calendars::read(node, p),
             "Tasks" => tasks::read(&ctx, node, p),
             "Resources" => resources::read(&ctx, node, p),
-            "Assignments" => assignments::read(&ctx, node, p),
             _ => {}
         }
+        Ok(())
     }
 }
 

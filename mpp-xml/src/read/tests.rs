@@ -1,6 +1,9 @@
 //! Reader unit tests on small documents built here.
 
-use mpp_core::{Error, FieldValue, Recurrence, RelationType, ResourceType, TimeOfDay, TimeUnit};
+use mpp_core::{
+    DateTime, Error, FieldValue, Recurrence, RelationType, ResourceType, TimeOfDay, TimeUnit,
+    WorkPeriod,
+};
 
 use super::*;
 
@@ -584,4 +587,159 @@ fn monthly_exceptions_on_day_zero_expand_as_the_first() {
         "{first}"
     );
     assert_eq!(first, write(&read_str(&first).unwrap()));
+}
+
+/// One assignment with these `TimephasedData` elements.
+fn with_periods(periods: &str) -> String {
+    doc(&format!(
+        "<Tasks><Task><UID>1</UID><ID>1</ID></Task></Tasks>
+        <Resources><Resource><UID>1</UID><ID>1</ID></Resource></Resources>
+        <Assignments><Assignment><UID>4</UID><TaskUID>1</TaskUID><ResourceUID>1</ResourceUID>
+        {periods}</Assignment></Assignments>"
+    ))
+}
+
+fn tp(kind: u32, start: &str, finish: &str, value: &str) -> String {
+    format!(
+        "<TimephasedData><Type>{kind}</Type><UID>4</UID><Start>{start}</Start>\
+         <Finish>{finish}</Finish><Unit>2</Unit>{value}</TimephasedData>"
+    )
+}
+
+#[test]
+fn timephased_periods_read_as_written_and_write_again() {
+    let p = read_str(&with_periods(
+        &[
+            tp(
+                2,
+                "2016-01-04T08:00:00",
+                "2016-01-05T08:00:00",
+                "<Value>PT8H0M0S</Value>",
+            ),
+            tp(
+                1,
+                "2016-01-05T13:00:00",
+                "2016-01-06T13:00:00",
+                "<Value>PT7H30M0S</Value>",
+            ),
+            tp(1, "2016-01-06T13:00:00", "2016-01-07T13:00:00", ""),
+            // Other types, and periods without dates, are not read.
+            tp(
+                11,
+                "2016-01-04T08:00:00",
+                "2016-01-05T08:00:00",
+                "<Value>10</Value>",
+            ),
+            "<TimephasedData><Type>1</Type><Value>PT1H0M0S</Value></TimephasedData>".into(),
+            // Longer than a day (another writer's run): cut on writing.
+            tp(
+                2,
+                "2016-01-08T08:00:00",
+                "2016-01-09T17:00:00",
+                "<Value>PT33H0M0S</Value>",
+            ),
+        ]
+        .concat(),
+    ))
+    .unwrap();
+    let t = &p.assignments[0].timephased;
+    let d = |s: &str| DateTime::parse_iso(s).unwrap();
+    assert_eq!(
+        t.remaining,
+        [
+            WorkPeriod {
+                start: d("2016-01-05T13:00:00"),
+                finish: d("2016-01-06T13:00:00"),
+                work: 7.5
+            },
+            WorkPeriod {
+                start: d("2016-01-06T13:00:00"),
+                finish: d("2016-01-07T13:00:00"),
+                work: 0.0
+            }
+        ]
+    );
+    assert_eq!(t.actual.len(), 2);
+    assert_eq!(t.actual[1].work, 33.0);
+    let write = |p: &Project| crate::to_string(p, &crate::WriteOptions::default());
+    let first = write(&p);
+    // Remaining first; the long run in two periods (no calendar: by wall-clock time).
+    assert_eq!(first.matches("<TimephasedData>").count(), 5, "{first}");
+    assert!(first.contains("<Finish>2016-01-09T08:00:00</Finish>"));
+    assert!(first.find("<Type>1</Type>") < first.find("<Type>2</Type>"));
+    let again = read_str(&first).unwrap();
+    assert_eq!(again.assignments[0].timephased.actual.len(), 3);
+    assert_eq!(write(&again), first);
+}
+
+#[test]
+fn timephased_periods_count_against_max_entities() {
+    let period = tp(1, "2016-01-04T08:00:00", "2016-01-05T08:00:00", "");
+    let mut opts = ReadOptions::default();
+    opts.max_entities = 3;
+    let three = with_periods(&period.repeat(3));
+    assert!(read_bytes(three.as_bytes(), &opts).is_ok());
+    let four = with_periods(&period.repeat(4));
+    let e = read_bytes(four.as_bytes(), &opts).unwrap_err();
+    assert!(matches!(e, Error::LimitExceeded { count: 4, .. }), "{e}");
+}
+
+#[test]
+fn timephased_data_in_unit_1_keeps_project_2010_form() {
+    let periods = [
+        tp(
+            2,
+            "2016-01-08T08:00:00",
+            "2016-01-09T08:00:00",
+            "<Value>PT8H0M0S</Value>",
+        ),
+        tp(
+            2,
+            "2016-01-09T08:00:00",
+            "2016-01-11T08:00:00",
+            "<Value>PT0H0M0S</Value>",
+        ),
+    ]
+    .concat();
+    let p = read_str(&with_periods(
+        &periods.replace("<Unit>2</Unit>", "<Unit>1</Unit>"),
+    ))
+    .unwrap();
+    assert_eq!(p.properties.application_version, Some(14));
+    let t = &p.assignments[0].timephased.actual;
+    assert_eq!((t.len(), t[1].work), (2, 0.0));
+    let first = crate::to_string(&p, &crate::WriteOptions::default());
+    // The two-day empty period stays one, its zero printed.
+    assert_eq!(first.matches("<Unit>1</Unit>").count(), 2, "{first}");
+    assert!(first.contains("<Finish>2016-01-11T08:00:00</Finish>"));
+    assert!(first.contains("<Value>PT0H0M0S</Value>"));
+    let again = read_str(&first).unwrap();
+    assert_eq!(
+        crate::to_string(&again, &crate::WriteOptions::default()),
+        first
+    );
+    // In unit 2 (earlier versions) the version stays unknown.
+    let p = read_str(&with_periods(&periods)).unwrap();
+    assert_eq!(p.properties.application_version, None);
+}
+
+#[test]
+fn long_hostile_periods_write_in_bounded_size_and_stay_stable() {
+    // Two periods of 60,003 days: the first is cut into days, the second
+    // (over what is left of the document's allowance) is written whole.
+    let long = tp(
+        1,
+        "2000-01-01T00:00:00",
+        "2164-04-13T00:00:00",
+        "<Value>PT1000H0M0S</Value>",
+    );
+    let p = read_str(&with_periods(&long.repeat(2))).unwrap();
+    let first = crate::to_string(&p, &crate::WriteOptions::default());
+    assert_eq!(first.matches("<TimephasedData>").count(), 60_004);
+    assert!(first.len() < 20 << 20, "{}", first.len());
+    let again = read_str(&first).unwrap();
+    assert_eq!(
+        crate::to_string(&again, &crate::WriteOptions::default()),
+        first
+    );
 }

@@ -1,15 +1,19 @@
 //! `<Assignments>`: the model's assignments (one per task and resource), then
 //! MPXJ's placeholders: a task with progress but no assignment gets one
-//! without a resource, so that Project keeps its % complete.
+//! without a resource, so that Project keeps its % complete. Assignments
+//! end with their timephased work (`TimephasedData`) in day-long periods,
+//! in the form of the Project version that saved the file (see `Phasing`);
+//! placeholders have none.
 
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
-use mpp_core::{Assignment, Duration, Project, Resource, ResourceType, Task};
+use mpp_core::worktime::{assignment_calendar, default_calendar_uid, CalendarRef, WorkTime};
+use mpp_core::{Assignment, DateTime, Duration, Project, Resource, ResourceType, Task, WorkPeriod};
 
 use super::{baseline, custom, Ctx, Xml};
 use crate::format::{
-    bool01, date, minutes, money_opt, number, percent, tenths_opt, units, work_opt, work_variance,
+    bool01, minutes, money_opt, number, percent, tenths_opt, units, work_opt, work_variance, Hours,
 };
 
 /// `ResourceUID` of an assignment without a resource.
@@ -69,8 +73,14 @@ pub fn write<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
         return x.empty("Assignments");
     }
     x.open("Assignments")?;
+    let mut phasing = ctx.opts.timephased.then(|| Phasing::new(p));
     for (a, resource) in plan.written {
-        write_assignment(x, ctx, a, tasks.get(&a.task_uid).copied(), resource)?;
+        let task = tasks.get(&a.task_uid).copied();
+        write_assignment(x, ctx, a, task, resource)?;
+        if let Some(ph) = phasing.as_mut() {
+            ph.write(x, a, task, resource)?;
+        }
+        x.close("Assignment")?;
     }
     for (t, uid) in plan.placeholders {
         write_placeholder(x, ctx, t, uid)?;
@@ -102,7 +112,10 @@ pub(crate) fn placeholder_tail(p: &Project, from: usize) -> usize {
         let mut a = a.clone();
         a.notes = None;
         let as_placeholder = render(&|x| write_placeholder(x, &ctx, t, a.uid))?;
-        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, None, None))?;
+        let as_assignment = render(&|x| {
+            write_assignment(x, &ctx, &a, None, None)?;
+            x.close("Assignment")
+        })?;
         (as_placeholder == as_assignment).then_some(pos)
     };
     let mut start = n;
@@ -189,11 +202,215 @@ pub(crate) fn placeholders_rebuilt(p: &Project, drop: &HashSet<i32>) -> bool {
         let as_placeholder = render(&|x| write_placeholder(x, &ctx, t, uid));
         // Without the task: its dates would fill in what the candidate
         // lacks, and the candidate must match as the document has it.
-        let as_assignment = render(&|x| write_assignment(x, &ctx, &a, None, None));
+        let as_assignment = render(&|x| {
+            write_assignment(x, &ctx, &a, None, None)?;
+            x.close("Assignment")
+        });
         as_placeholder.is_some() && as_placeholder == as_assignment
     })
 }
 
+/// Most `TimephasedData` elements a document gets from cutting runs into
+/// days (the corpus needs at most about 1,600). A run spanning more days
+/// than are left is written whole, as one element (MSPDI allows periods of
+/// any length): a few hostile dates cannot make the document huge (at
+/// about 300 bytes an element, the days stay near 30 MB, so the document
+/// still reads back under the default `max_input_bytes`). Every element
+/// written counts one, so reading the document back and writing it again
+/// cuts the same runs.
+pub(crate) const MAX_DAILY_PERIODS: usize = 100_000;
+
+/// Seconds in the periods Project exports timephased work in.
+const DAY: i64 = 86_400;
+
+/// Writes the assignments' timephased work, over one document.
+struct Phasing<'p> {
+    wt: WorkTime<'p>,
+    default_calendar: i32,
+    /// Project 2010 and later's form (see [`Phasing::write_run`]).
+    hourly: bool,
+    /// Elements still allowed (see [`MAX_DAILY_PERIODS`]).
+    left: usize,
+    /// Working spans (seconds) of the run being written (reused).
+    spans: Vec<(i64, i64)>,
+}
+
+impl<'p> Phasing<'p> {
+    fn new(p: &'p Project) -> Self {
+        Phasing {
+            wt: WorkTime::new(&p.calendars, p.properties.factors),
+            default_calendar: default_calendar_uid(p),
+            hourly: p.properties.application_version.is_some_and(|v| v >= 14),
+            left: MAX_DAILY_PERIODS,
+            spans: Vec::new(),
+        }
+    }
+
+    /// `TimephasedData` of remaining work (type 1) and of actual work
+    /// (type 2), each run spread over the working time of the assignment's
+    /// calendar. Project 2010 and later put the actual work first.
+    fn write<W: Write>(
+        &mut self,
+        x: &mut Xml<W>,
+        a: &Assignment,
+        task: Option<&Task>,
+        resource: Option<&Resource>,
+    ) -> io::Result<()> {
+        if a.timephased.is_empty() {
+            return Ok(());
+        }
+        let cal =
+            task.and_then(|t| assignment_calendar(&self.wt, self.default_calendar, t, resource));
+        let (remaining, actual) = (("1", &a.timephased.remaining), ("2", &a.timephased.actual));
+        let order = if self.hourly {
+            [actual, remaining]
+        } else {
+            [remaining, actual]
+        };
+        for (kind, runs) in order {
+            for run in runs {
+                self.write_run(x, kind, a.uid, cal, run)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One run in periods of 24 hours from its start, the last one ending
+    /// at its finish, each with the run's work done within it: its share
+    /// of the run's working time (of its wall-clock time when the run has
+    /// no working time or no calendar). A run of at most a day, or one
+    /// ending before it starts, is one period.
+    ///
+    /// Project 2010 and later (`hourly`) write unit 1, print zero work,
+    /// make a run without work one period, and stretch a period without
+    /// working time to the next working time of the run (a weekend: Saturday
+    /// 08:00 to Monday 08:00), the next day-long periods counting from there.
+    /// Earlier versions write unit 2 and leave out the value of empty days.
+    fn write_run<W: Write>(
+        &mut self,
+        x: &mut Xml<W>,
+        kind: &str,
+        uid: i32,
+        cal: Option<CalendarRef>,
+        run: &WorkPeriod,
+    ) -> io::Result<()> {
+        let hourly = self.hourly;
+        let (start, finish) = (run.start.secs(), run.finish.secs());
+        let span = finish.saturating_sub(start);
+        let days = if span > DAY {
+            usize::try_from(span / DAY + i64::from(span % DAY != 0)).unwrap_or(usize::MAX)
+        } else {
+            1
+        };
+        if days == 1 || days > self.left || (hourly && run.work == 0.0) {
+            self.left = self.left.saturating_sub(1);
+            return period(x, kind, uid, run.start, run.finish, run.work, hourly);
+        }
+        // The run's working time, from one walk over the days it touches.
+        let mut spans = std::mem::take(&mut self.spans);
+        spans.clear();
+        if let Some(cal) = cal {
+            for day in run.start.days()..=run.finish.days() {
+                let midnight = day.saturating_mul(DAY);
+                self.wt.with_day(cal, day, |day_spans| {
+                    for &(a, b) in day_spans {
+                        let a = midnight.saturating_add(a).max(start);
+                        let b = midnight.saturating_add(b).min(finish);
+                        if a < b {
+                            spans.push((a, b));
+                        }
+                    }
+                });
+            }
+        }
+        let whole: i64 = spans.iter().map(|&(a, b)| b - a).sum();
+        // Spans before `first` end before the current period.
+        let (mut first, mut from, mut written) = (0usize, start, 0usize);
+        let mut result = Ok(());
+        while from < finish && result.is_ok() {
+            let mut to = from.saturating_add(DAY).min(finish);
+            while spans.get(first).is_some_and(|&(_, b)| b <= from) {
+                first += 1;
+            }
+            let mut secs = 0;
+            let mut next = first;
+            while let Some(&(a, b)) = spans.get(next).filter(|&&(a, _)| a < to) {
+                secs += b.min(to) - a.max(from);
+                next += 1;
+            }
+            let share = if whole > 0 {
+                secs as f64 / whole as f64
+            } else {
+                (to - from) as f64 / span as f64
+            };
+            if hourly && whole > 0 && secs == 0 {
+                to = spans.get(next).map_or(finish, |&(a, _)| a.max(to));
+            }
+            let (a, b) = (DateTime::from_secs(from), DateTime::from_secs(to));
+            result = period(x, kind, uid, a, b, run.work * share, hourly);
+            written += 1;
+            from = to;
+        }
+        self.left = self.left.saturating_sub(written);
+        self.spans = spans;
+        result
+    }
+}
+
+/// One `TimephasedData` element: unit 1 (`hourly`) or 2, work as a
+/// duration; zero work is printed in unit 1 and left out in unit 2, as
+/// Project does.
+fn period<W: Write>(
+    x: &mut Xml<W>,
+    kind: &str,
+    uid: i32,
+    start: DateTime,
+    finish: DateTime,
+    work: f64,
+    hourly: bool,
+) -> io::Result<()> {
+    // One element per day: bytes straight to the writer, no formatting
+    // machinery.
+    x.open("TimephasedData")?;
+    x.elem_ascii("Type", kind.as_bytes())?;
+    let mut digits = [0u8; 12];
+    let mut n = 0;
+    let mut v = uid.unsigned_abs();
+    loop {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        n += 1;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if uid < 0 {
+        if let Some(d) = digits.get_mut(n) {
+            *d = b'-';
+        }
+        n += 1;
+    }
+    let digits = digits.get(..n).unwrap_or_default();
+    let mut text = [0u8; 12];
+    for (slot, d) in text.iter_mut().zip(digits.iter().rev()) {
+        *slot = *d;
+    }
+    x.elem_ascii("UID", text.get(..n).unwrap_or_default())?;
+    x.date("Start", start)?;
+    x.date("Finish", finish)?;
+    x.elem_ascii("Unit", if hourly { b"1" } else { b"2" })?;
+    let value = Hours(work);
+    if hourly || value.seconds() != 0 {
+        let mut buf = [0u8; 48];
+        x.elem_ascii("Value", value.ascii(&mut buf))?;
+    }
+    x.close("TimephasedData")
+}
+
+/// The assignment's elements, all but its timephased work, and without
+/// the closing tag.
 fn write_assignment<W: Write>(
     x: &mut Xml<W>,
     ctx: &Ctx,
@@ -226,10 +443,10 @@ fn write_assignment<W: Write>(
             None
         }
     });
-    x.opt("ActualFinish", actual_finish.map(date))?;
+    x.opt("ActualFinish", actual_finish)?;
     x.opt("ActualOvertimeCost", money_opt(a.actual_overtime_cost))?;
     x.opt("ActualOvertimeWork", work_opt(a.actual_overtime_work))?;
-    x.opt("ActualStart", a.actual_start.map(date))?;
+    x.opt("ActualStart", a.actual_start)?;
     x.opt("ActualWork", work_opt(a.actual_work))?;
     x.opt("ACWP", money_opt(a.acwp))?;
     x.opt("Cost", money_opt(a.cost))?;
@@ -245,10 +462,7 @@ fn write_assignment<W: Write>(
     let cv = a.bcwp.unwrap_or(0.0) - a.acwp.unwrap_or(0.0);
     x.opt("CV", money_opt(Some(cv)))?;
     x.opt("Delay", tenths_opt(a.delay.as_ref()))?;
-    x.opt(
-        "Finish",
-        a.finish.or_else(|| task.and_then(|t| t.finish)).map(date),
-    )?;
+    x.opt("Finish", a.finish.or_else(|| task.and_then(|t| t.finish)))?;
     // Variances: derived by the reader (`mpp_core::worktime::fill_variances`).
     x.opt("FinishVariance", tenths_opt(a.finish_variance.as_ref()))?;
     if let Some(h) = &a.hyperlink {
@@ -279,12 +493,9 @@ fn write_assignment<W: Write>(
         .remaining_work
         .or_else(|| a.work.map(|w| w - w * pwc.unwrap_or(0.0) / 100.0));
     x.opt("RemainingWork", work_opt(remaining))?;
-    x.opt(
-        "Start",
-        a.start.or_else(|| task.and_then(|t| t.start)).map(date),
-    )?;
-    x.opt("Stop", a.stop.map(date))?;
-    x.opt("Resume", a.resume.map(date))?;
+    x.opt("Start", a.start.or_else(|| task.and_then(|t| t.start)))?;
+    x.opt("Stop", a.stop)?;
+    x.opt("Resume", a.resume)?;
     x.opt("StartVariance", tenths_opt(a.start_variance.as_ref()))?;
     let sv = a.bcwp.zip(a.bcws).map(|(p, s)| p - s);
     x.opt("SV", money_opt(sv))?;
@@ -293,12 +504,11 @@ fn write_assignment<W: Write>(
     x.opt("WorkContour", a.work_contour)?;
     x.opt("BCWS", money_opt(a.bcws))?;
     x.opt("BCWP", money_opt(a.bcwp))?;
-    x.opt("CreationDate", a.created.map(date))?;
+    x.opt("CreationDate", a.created)?;
     x.opt("BudgetCost", money_opt(a.budget_cost))?;
     x.opt("BudgetWork", work_opt(a.budget_work))?;
     custom::write_values(x, p, &a.custom)?;
-    write_baselines(x, a)?;
-    x.close("Assignment")
+    write_baselines(x, a)
 }
 
 /// `LevelingDelay` (omitted when zero) and its format, which falls back to
@@ -334,14 +544,14 @@ fn write_placeholder<W: Write>(x: &mut Xml<W>, ctx: &Ctx, t: &Task, uid: i32) ->
     } else {
         None
     };
-    x.opt("ActualFinish", actual_finish.map(date))?;
+    x.opt("ActualFinish", actual_finish)?;
     x.opt("ActualWork", work_opt(Some(actual)))?;
-    x.opt("Finish", t.finish.map(date))?;
+    x.opt("Finish", t.finish)?;
     x.elem("HasFixedRateUnits", "1")?;
     x.elem("FixedMaterial", "0")?;
     write_leveling_delay(x, ctx, None)?;
     x.opt("RemainingWork", work_opt(Some(work - actual)))?;
-    x.opt("Start", t.start.map(date))?;
+    x.opt("Start", t.start)?;
     x.elem("Units", "1")?;
     x.opt("Work", work_opt(Some(work)))?;
     x.close("Assignment")
@@ -361,8 +571,8 @@ fn write_baselines<W: Write>(x: &mut Xml<W>, a: &Assignment) -> io::Result<()> {
         }
         x.open("Baseline")?;
         x.elem("Number", &n.to_string())?;
-        x.opt("Start", b.start.map(date))?;
-        x.opt("Finish", b.finish.map(date))?;
+        x.opt("Start", b.start)?;
+        x.opt("Finish", b.finish)?;
         x.opt("Work", work_opt(work))?;
         x.opt("Cost", cost.map(|c| number(c * 100.0, 2)))?;
         x.close("Baseline")?;
@@ -516,5 +726,227 @@ mod tests {
 <LevelingDelayFormat>7</LevelingDelayFormat>|<RemainingWork>PT60H0M0S</RemainingWork>|\
 <Start>2016-01-04T08:00:00</Start>|<Units>1</Units>|<Work>PT80H0M0S</Work>"
         );
+    }
+
+    /// Monday to Friday, 8-12 and 13-17: the project's default calendar.
+    fn standard() -> mpp_core::Calendar {
+        let hours = vec![
+            mpp_core::WorkingTime {
+                from: mpp_core::TimeOfDay(8 * 3600),
+                to: mpp_core::TimeOfDay(12 * 3600),
+            },
+            mpp_core::WorkingTime {
+                from: mpp_core::TimeOfDay(13 * 3600),
+                to: mpp_core::TimeOfDay(17 * 3600),
+            },
+        ];
+        mpp_core::Calendar {
+            uid: 1,
+            days: std::array::from_fn(|d| {
+                Some(mpp_core::CalendarDay {
+                    working: (1..=5).contains(&d),
+                    hours: if (1..=5).contains(&d) {
+                        hours.clone()
+                    } else {
+                        Vec::new()
+                    },
+                })
+            }),
+            ..mpp_core::Calendar::default()
+        }
+    }
+
+    fn run(from: (u32, u32), to: (u32, u32), work: f64) -> WorkPeriod {
+        WorkPeriod {
+            start: dt(from.0, from.1).unwrap(),
+            finish: dt(to.0, to.1).unwrap(),
+            work,
+        }
+    }
+
+    /// The document of one assignment (UID 3) with these runs, on the
+    /// standard calendar; `timephased` as the option.
+    fn phased(remaining: Vec<WorkPeriod>, actual: Vec<WorkPeriod>, timephased: bool) -> String {
+        phased_by(None, remaining, actual, timephased)
+    }
+
+    /// [`phased`] for a file saved by that version of Project.
+    fn phased_by(
+        version: Option<u32>,
+        remaining: Vec<WorkPeriod>,
+        actual: Vec<WorkPeriod>,
+        timephased: bool,
+    ) -> String {
+        let mut p = Project {
+            calendars: vec![standard()],
+            tasks: vec![Task {
+                uid: 1,
+                id: 1,
+                ..Task::default()
+            }],
+            resources: vec![Resource {
+                uid: 1,
+                ..Resource::default()
+            }],
+            assignments: vec![Assignment {
+                uid: 3,
+                task_uid: 1,
+                resource_uid: Some(1),
+                timephased: mpp_core::Timephased { remaining, actual },
+                ..Assignment::default()
+            }],
+            ..Project::default()
+        };
+        p.properties.application_version = version;
+        let opts = crate::WriteOptions {
+            timephased,
+            ..crate::WriteOptions::default()
+        };
+        let mut v = Vec::new();
+        crate::write(&p, &mut v, &opts).unwrap();
+        String::from_utf8(v).unwrap()
+    }
+
+    /// The `TimephasedData` elements, one line each: type, start, finish,
+    /// value (`-` when absent); the UID and unit (2) are checked.
+    fn periods(doc: &str) -> Vec<String> {
+        periods_in(doc, "2")
+    }
+
+    fn periods_in(doc: &str, unit: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut n = 0;
+        loop {
+            let s = section(doc, "TimephasedData", n);
+            if s.is_empty() {
+                return out;
+            }
+            let f: Vec<&str> = s.split('|').collect();
+            assert_eq!(f.get(1), Some(&"<UID>3</UID>"), "{s}");
+            assert_eq!(
+                f.get(4),
+                Some(&format!("<Unit>{unit}</Unit>").as_str()),
+                "{s}"
+            );
+            let text = |i: usize| {
+                f.get(i).map_or("-".to_string(), |e| {
+                    let body = e.split('>').nth(1).unwrap_or("");
+                    body.split('<').next().unwrap_or("").to_string()
+                })
+            };
+            out.push(format!("{} {} {} {}", text(0), text(2), text(3), text(5)));
+            n += 1;
+        }
+    }
+
+    #[test]
+    fn runs_cut_into_days_across_a_weekend() {
+        // Friday 2016-01-08 13:00 to Tuesday 12 17:00: 20 working hours,
+        // 2 hours of work each; the 24-hour periods start at 13:00.
+        let doc = phased(vec![run((8, 13), (12, 17), 40.0)], vec![], true);
+        assert_eq!(
+            periods(&doc),
+            [
+                "1 2016-01-08T13:00:00 2016-01-09T13:00:00 PT8H0M0S",
+                "1 2016-01-09T13:00:00 2016-01-10T13:00:00 -",
+                "1 2016-01-10T13:00:00 2016-01-11T13:00:00 PT8H0M0S",
+                "1 2016-01-11T13:00:00 2016-01-12T13:00:00 PT16H0M0S",
+                "1 2016-01-12T13:00:00 2016-01-12T17:00:00 PT8H0M0S",
+            ]
+        );
+        // The elements come last in the assignment, where Project puts them.
+        let a = section(&doc, "Assignment", 0);
+        assert!(
+            a.ends_with("<Value>PT8H0M0S</Value>|</TimephasedData>"),
+            "{a}"
+        );
+        assert!(a.find("<TimephasedData>") > a.find("<Units>"));
+        // Off: none.
+        let off = phased(vec![run((8, 13), (12, 17), 40.0)], vec![], false);
+        assert!(!off.contains("TimephasedData"));
+    }
+
+    #[test]
+    fn short_runs_gaps_and_actual_work() {
+        let doc = phased(
+            vec![
+                // Mid-day start, shorter than a day: one period.
+                run((6, 13), (6, 15), 1.5),
+                // A gap: no value.
+                run((6, 15), (7, 8), 0.0),
+                run((7, 8), (8, 17), 16.0),
+            ],
+            vec![run((4, 8), (6, 12), 20.0)],
+            true,
+        );
+        assert_eq!(
+            periods(&doc),
+            [
+                "1 2016-01-06T13:00:00 2016-01-06T15:00:00 PT1H30M0S",
+                "1 2016-01-06T15:00:00 2016-01-07T08:00:00 -",
+                "1 2016-01-07T08:00:00 2016-01-08T08:00:00 PT8H0M0S",
+                "1 2016-01-08T08:00:00 2016-01-08T17:00:00 PT8H0M0S",
+                "2 2016-01-04T08:00:00 2016-01-05T08:00:00 PT8H0M0S",
+                "2 2016-01-05T08:00:00 2016-01-06T08:00:00 PT8H0M0S",
+                "2 2016-01-06T08:00:00 2016-01-06T12:00:00 PT4H0M0S",
+            ]
+        );
+    }
+
+    #[test]
+    fn project_2010_form_stretches_empty_days_and_prints_zero() {
+        let doc = phased_by(
+            Some(16),
+            vec![
+                run((8, 13), (12, 17), 40.0),
+                // A gap: one period, whatever its length.
+                run((12, 17), (14, 8), 0.0),
+            ],
+            vec![run((4, 8), (5, 12), 12.0)],
+            true,
+        );
+        assert_eq!(
+            periods_in(&doc, "1"),
+            [
+                // Actual work first.
+                "2 2016-01-04T08:00:00 2016-01-05T08:00:00 PT8H0M0S",
+                "2 2016-01-05T08:00:00 2016-01-05T12:00:00 PT4H0M0S",
+                "1 2016-01-08T13:00:00 2016-01-09T13:00:00 PT8H0M0S",
+                // The weekend runs to Monday's first working hour, and the
+                // days count from there.
+                "1 2016-01-09T13:00:00 2016-01-11T08:00:00 PT0H0M0S",
+                "1 2016-01-11T08:00:00 2016-01-12T08:00:00 PT16H0M0S",
+                "1 2016-01-12T08:00:00 2016-01-12T17:00:00 PT16H0M0S",
+                "1 2016-01-12T17:00:00 2016-01-14T08:00:00 PT0H0M0S",
+            ]
+        );
+        // Project 2007's form for the same runs.
+        let older = phased_by(Some(12), vec![run((8, 13), (12, 17), 40.0)], vec![], true);
+        assert_eq!(periods(&older).len(), 5);
+    }
+
+    #[test]
+    fn no_runs_no_elements() {
+        let doc = phased(vec![], vec![], true);
+        assert!(doc.contains("<Assignment>"));
+        assert!(!doc.contains("TimephasedData"));
+    }
+
+    #[test]
+    fn long_runs_stop_being_cut_at_the_limit() {
+        // Runs over the document's allowance of days are written whole.
+        let days = i64::try_from(MAX_DAILY_PERIODS).unwrap() + 1;
+        let start = dt(4, 8).unwrap();
+        let long = WorkPeriod {
+            start,
+            finish: start.add_secs(days * DAY),
+            work: 8.0,
+        };
+        let doc = phased(vec![run((4, 8), (6, 8), 16.0), long], vec![], true);
+        assert_eq!(
+            periods(&doc)[2..],
+            ["1 2016-01-04T08:00:00 2289-10-20T08:00:00 PT8H0M0S"]
+        );
+        assert_eq!(periods(&doc).len(), 3);
     }
 }

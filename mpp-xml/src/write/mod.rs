@@ -20,12 +20,26 @@ use std::io::{self, Write};
 use mpp_core::{Baseline, Project, TimeFactors, TimeUnit};
 
 /// Options for [`write`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct WriteOptions {
     /// Value of `CurrentDate`; none = the project's start date (never the
     /// clock, so that output is reproducible).
     pub current_date: Option<mpp_core::DateTime>,
+    /// Whether assignments carry their timephased work (`TimephasedData`
+    /// of types 1, remaining, and 2, actual: one element per day of each
+    /// run, as Microsoft Project exports it). Default `true`; the days make
+    /// up most of a document with long assignments.
+    pub timephased: bool,
+}
+
+impl Default for WriteOptions {
+    fn default() -> Self {
+        WriteOptions {
+            current_date: None,
+            timephased: true,
+        }
+    }
 }
 
 /// What every section needs besides the element it writes.
@@ -242,6 +256,7 @@ pub(crate) mod test_util {
     pub fn render(p: &Project) -> String {
         let opts = WriteOptions {
             current_date: mpp_core::DateTime::new(2020, 1, 2, 3, 4, 5),
+            ..WriteOptions::default()
         };
         let mut v = Vec::new();
         write(p, &mut v, &opts).unwrap();

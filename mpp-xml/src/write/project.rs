@@ -9,7 +9,7 @@ use mpp_core::worktime::default_calendar_uid;
 use mpp_core::{Project, TimeOfDay};
 
 use super::{Ctx, Xml};
-use crate::format::{bool01, date, rate_opt, time};
+use crate::format::{bool01, rate_opt, time};
 
 pub fn write_header<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     let p = ctx.p;
@@ -23,12 +23,12 @@ pub fn write_header<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     x.opt("Company", nonempty(&pr.company))?;
     x.opt("Manager", nonempty(&pr.manager))?;
     x.opt("Author", nonempty(&pr.author))?;
-    x.opt("CreationDate", pr.creation_date.map(date))?;
+    x.opt("CreationDate", pr.creation_date)?;
     x.opt("Revision", pr.revision)?;
-    x.opt("LastSaved", pr.last_saved.map(date))?;
+    x.opt("LastSaved", pr.last_saved)?;
     x.elem("ScheduleFromStart", bool01(pr.schedule_from_start))?;
-    x.opt("StartDate", pr.start_date.map(date))?;
-    x.opt("FinishDate", pr.finish_date.map(date))?;
+    x.opt("StartDate", pr.start_date)?;
+    x.opt("FinishDate", pr.finish_date)?;
     x.elem(
         "FYStartDate",
         &pr.fiscal_year_start_month.unwrap_or(1).to_string(),
@@ -90,11 +90,8 @@ pub fn write_header<W: Write>(x: &mut Xml<W>, ctx: &Ctx) -> io::Result<()> {
     x.elem("MoveCompletedEndsForward", "0")?;
     x.elem("BaselineForEarnedValue", "0")?;
     x.elem("AutoAddNewResourcesAndTasks", "1")?;
-    x.opt("StatusDate", pr.status_date.map(date))?;
-    x.opt(
-        "CurrentDate",
-        ctx.opts.current_date.or(pr.start_date).map(date),
-    )?;
+    x.opt("StatusDate", pr.status_date)?;
+    x.opt("CurrentDate", ctx.opts.current_date.or(pr.start_date))?;
     x.elem("MicrosoftProjectServerURL", "1")?;
     x.elem("Autolink", "1")?;
     x.elem("NewTaskStartDate", "0")?;

@@ -7,7 +7,7 @@ use mpp_core::{Availability, CostRate, DateTime, Project, Resource, ResourceType
 
 use super::{baseline, custom, strip_control, synthesized_resource_calendars, Ctx, Xml};
 use crate::format::{
-    bool01, date, money, money_opt, percent, rate, rate_opt, units, work_opt, work_variance,
+    bool01, money, money_opt, percent, rate, rate_opt, units, work_opt, work_variance,
 };
 
 /// Project's "NA" bounds of rate tables and availability (1984-01-01 00:00,
@@ -111,10 +111,10 @@ fn write_resource<W: Write>(
     let to = r
         .available_to
         .or_else(|| available_to(&r.availability, today));
-    x.opt("AvailableFrom", from.map(date))?;
-    x.opt("AvailableTo", to.map(date))?;
-    x.opt("Start", r.start.or(span.and_then(|s| s.0)).map(date))?;
-    x.opt("Finish", r.finish.or(span.and_then(|s| s.1)).map(date))?;
+    x.opt("AvailableFrom", from)?;
+    x.opt("AvailableTo", to)?;
+    x.opt("Start", r.start.or(span.and_then(|s| s.0)))?;
+    x.opt("Finish", r.finish.or(span.and_then(|s| s.1)))?;
     x.elem("CanLevel", bool01(r.can_level))?;
     x.opt("AccrueAt", r.accrue_at)?;
     x.opt("Work", work_opt(r.work))?;
@@ -175,7 +175,7 @@ fn write_resource<W: Write>(
     x.elem("IsInactive", bool01(r.is_inactive))?;
     x.elem("IsEnterprise", bool01(r.is_enterprise))?;
     x.opt("BookingType", r.booking_type)?;
-    x.opt("CreationDate", r.created.map(date))?;
+    x.opt("CreationDate", r.created)?;
     custom::write_values(x, p, &r.custom)?;
     write_baselines(x, r)?;
     custom::write_outline_code_values(x, p, &r.custom)?;
@@ -302,8 +302,8 @@ fn write_availability<W: Write>(x: &mut Xml<W>, list: &[Availability]) -> io::Re
     x.open("AvailabilityPeriods")?;
     for a in list {
         x.open("AvailabilityPeriod")?;
-        x.opt("AvailableFrom", a.from.map(date))?;
-        x.opt("AvailableTo", a.to.map(date))?;
+        x.opt("AvailableFrom", a.from)?;
+        x.opt("AvailableTo", a.to)?;
         x.elem("AvailableUnits", &units(Some(a.units)))?;
         x.close("AvailabilityPeriod")?;
     }
@@ -348,8 +348,8 @@ fn write_rates<W: Write>(x: &mut Xml<W>, r: &Resource) -> io::Result<()> {
                 opened = true;
             }
             x.open("Rate")?;
-            x.opt("RatesFrom", e.from.map(date))?;
-            x.opt("RatesTo", e.to.map(date))?;
+            x.opt("RatesFrom", e.from)?;
+            x.opt("RatesTo", e.to)?;
             x.elem("RateTable", &table.to_string())?;
             x.elem("StandardRate", &rate(e.standard_rate))?;
             x.elem("StandardRateFormat", &e.standard_rate_units.to_string())?;

@@ -8,7 +8,7 @@ use mpp_core::{Duration, Project, Relation, Task, TimeFactors, TimeUnit};
 
 use super::{baseline, custom, strip_control, Ctx, Xml};
 use crate::format::{
-    bool01, date, duration, duration_opt, minutes, money_opt, percent, tenths_opt, work_opt,
+    bool01, duration, duration_opt, minutes, money_opt, percent, tenths_opt, work_opt,
     work_variance,
 };
 
@@ -61,14 +61,14 @@ fn write_task<W: Write>(
     x.elem("Manual", bool01(t.manual))?;
     x.elem("Type", &t.task_type.to_string())?;
     x.elem("IsNull", bool01(t.is_null))?;
-    x.opt("CreateDate", t.created.map(date))?;
+    x.opt("CreateDate", t.created)?;
     x.opt("Contact", t.contact.as_ref())?;
     x.opt("WBS", t.wbs.as_ref())?;
     x.opt("OutlineNumber", t.outline_number.as_ref())?;
     x.opt("OutlineLevel", t.outline_level)?;
     x.elem("Priority", &t.priority.unwrap_or(500).to_string())?;
-    x.opt("Start", t.start.map(date))?;
-    x.opt("Finish", t.finish.map(date))?;
+    x.opt("Start", t.start)?;
+    x.opt("Finish", t.finish)?;
     x.elem(
         "Duration",
         &t.duration
@@ -81,8 +81,8 @@ fn write_task<W: Write>(
         &duration_format(units, t.estimated).to_string(),
     )?;
     x.opt("Work", work_opt(t.work))?;
-    x.opt("Stop", t.stop.map(date))?;
-    x.opt("Resume", t.resume.map(date))?;
+    x.opt("Stop", t.stop)?;
+    x.opt("Resume", t.resume)?;
     x.elem("ResumeValid", "0")?;
     x.elem("EffortDriven", bool01(t.effort_driven))?;
     x.elem("Recurring", bool01(t.recurring))?;
@@ -98,10 +98,10 @@ fn write_task<W: Write>(
     x.elem("IsSubprojectReadOnly", "0")?;
     x.opt("SubprojectName", t.subproject_name.as_ref())?;
     x.elem("ExternalTask", bool01(t.external_task))?;
-    x.opt("EarlyStart", t.early_start.map(date))?;
-    x.opt("EarlyFinish", t.early_finish.map(date))?;
-    x.opt("LateStart", t.late_start.map(date))?;
-    x.opt("LateFinish", t.late_finish.map(date))?;
+    x.opt("EarlyStart", t.early_start)?;
+    x.opt("EarlyFinish", t.early_finish)?;
+    x.opt("LateStart", t.late_start)?;
+    x.opt("LateFinish", t.late_finish)?;
     let b0 = baseline(&t.baselines, 0);
     // Variances: derived by the reader (`mpp_core::worktime::fill_variances`).
     x.opt("StartVariance", tenths_opt(t.start_variance.as_ref()))?;
@@ -126,8 +126,8 @@ fn write_task<W: Write>(
     x.opt("Cost", money_opt(t.cost))?;
     x.opt("OvertimeCost", money_opt(t.overtime_cost))?;
     x.opt("OvertimeWork", work_opt(t.overtime_work))?;
-    x.opt("ActualStart", t.actual_start.map(date))?;
-    x.opt("ActualFinish", t.actual_finish.map(date))?;
+    x.opt("ActualStart", t.actual_start)?;
+    x.opt("ActualFinish", t.actual_finish)?;
     x.opt(
         "ActualDuration",
         duration_opt(t.actual_duration.as_ref(), f),
@@ -157,8 +157,8 @@ fn write_task<W: Write>(
     x.opt("CV", money_opt(Some(cv)))?;
     x.opt("ConstraintType", t.constraint_type.map(constraint_type))?;
     x.elem("CalendarUID", &t.calendar_uid.unwrap_or(-1).to_string())?;
-    x.opt("ConstraintDate", t.constraint_date.map(date))?;
-    x.opt("Deadline", t.deadline.map(date))?;
+    x.opt("ConstraintDate", t.constraint_date)?;
+    x.opt("Deadline", t.deadline)?;
     x.elem("LevelAssignments", bool01(t.level_assignments))?;
     x.elem("LevelingCanSplit", bool01(t.leveling_can_split))?;
     if let Some(d) = &t.leveling_delay {
@@ -198,8 +198,8 @@ fn write_task<W: Write>(
     x.opt("FinishText", t.finish_text.as_ref())?;
     x.opt("DurationText", t.duration_text.as_ref())?;
     if t.manual {
-        x.opt("ManualStart", t.start.map(date))?;
-        x.opt("ManualFinish", t.finish.map(date))?;
+        x.opt("ManualStart", t.start)?;
+        x.opt("ManualFinish", t.finish)?;
         x.opt(
             "ManualDuration",
             duration_opt(t.manual_duration.as_ref(), f),
@@ -300,8 +300,8 @@ fn write_baselines<W: Write>(x: &mut Xml<W>, ctx: &Ctx, t: &Task) -> io::Result<
         }
         x.open("Baseline")?;
         x.elem("Number", &n.to_string())?;
-        x.opt("Start", b.start.map(date))?;
-        x.opt("Finish", b.finish.map(date))?;
+        x.opt("Start", b.start)?;
+        x.opt("Finish", b.finish)?;
         if let Some(d) = dur {
             x.elem("Duration", &duration(&d, &ctx.f))?;
             x.elem("DurationFormat", &d.units.code().to_string())?;

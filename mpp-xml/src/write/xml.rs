@@ -64,6 +64,9 @@ impl<W: Write> Xml<W> {
 
     /// `<name>text</name>`, text escaped.
     pub fn elem(&mut self, name: &str, text: &str) -> io::Result<()> {
+        if plain(text) {
+            return self.elem_ascii(name, text.as_bytes());
+        }
         self.tag_line(b"<", name, b">")?;
         escape_into(&mut self.out, text)?;
         self.out.write_all(b"</")?;
@@ -84,6 +87,47 @@ impl<W: Write> Xml<W> {
     }
 
     /// `<name/>`.
+    /// An element whose text needs no escaping (digits, dates, durations):
+    /// the hot path of timephased data, one element per day.
+    pub fn elem_ascii(&mut self, name: &str, text: &[u8]) -> io::Result<()> {
+        // Short lines (nearly all) are put together first and written at
+        // once: one copy into the buffer instead of eight small ones.
+        let indent = self.depth * 4;
+        let len = indent + 2 * name.len() + text.len() + 6;
+        if len <= LINE {
+            let mut line = [b' '; LINE];
+            let mut at = indent;
+            for part in [
+                b"<",
+                name.as_bytes(),
+                b">",
+                text,
+                b"</",
+                name.as_bytes(),
+                b">\n",
+            ] {
+                if let Some(slot) = line.get_mut(at..at + part.len()) {
+                    slot.copy_from_slice(part);
+                }
+                at += part.len();
+            }
+            return self.out.write_all(line.get(..len).unwrap_or_default());
+        }
+        self.tag_line(b"<", name, b">")?;
+        self.out.write_all(text)?;
+        self.out.write_all(b"</")?;
+        self.out.write_all(name.as_bytes())?;
+        self.out.write_all(b">\n")
+    }
+
+    /// A date element, without the formatting machinery for years 0..=9999.
+    pub fn date(&mut self, name: &str, d: mpp_core::DateTime) -> io::Result<()> {
+        match d.iso_bytes() {
+            Some(b) => self.elem_ascii(name, &b),
+            None => self.opt(name, Some(d)),
+        }
+    }
+
     pub fn empty(&mut self, name: &str) -> io::Result<()> {
         self.tag_line(b"<", name, b"/>\n")
     }
@@ -100,12 +144,18 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 }
 
 /// Escapes markup characters and drops characters XML 1.0 cannot carry.
+/// Longest line put together on the stack.
+const LINE: usize = 160;
+
+/// Text that needs no escaping: printable ASCII without markup characters.
+fn plain(text: &str) -> bool {
+    text.bytes()
+        .all(|b| (0x20..0x7F).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"'))
+}
+
 fn escape_into(out: &mut impl Write, text: &str) -> io::Result<()> {
     // Most values are plain ASCII with nothing to escape: one copy.
-    if text
-        .bytes()
-        .all(|b| (0x20..0x7F).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"'))
-    {
+    if plain(text) {
         return out.write_all(text.as_bytes());
     }
     let mut buf = [0u8; 4];
@@ -137,6 +187,25 @@ mod tests {
         assert_eq!(
             String::from_utf8(v).unwrap(),
             "<A>\n    <B>x&lt;y &amp; &quot;z&quot;</B>\n</A>\n"
+        );
+    }
+
+    #[test]
+    fn short_and_long_lines_are_laid_out_alike() {
+        let long = "v".repeat(LINE);
+        let mut v = Vec::new();
+        let mut x = Xml::new(&mut v);
+        x.open("A").unwrap();
+        x.elem("B", "short").unwrap();
+        x.elem("B", &long).unwrap();
+        x.elem_ascii("C", b"2016-01-04T08:00:00").unwrap();
+        x.close("A").unwrap();
+        x.finish().unwrap();
+        assert_eq!(
+            String::from_utf8(v).unwrap(),
+            format!(
+                "<A>\n    <B>short</B>\n    <B>{long}</B>\n    <C>2016-01-04T08:00:00</C>\n</A>\n"
+            )
         );
     }
 }
