@@ -2,7 +2,7 @@
 //! `CONVERSOR_TEST_PG_ADMIN`): concurrent claimers never share a job, an
 //! expired lease is requeued, and the old holder can no longer finish the job.
 
-use conversor_server::adapters::db::{Db, NewEmail, OrderRow};
+use conversor_server::adapters::db::{Db, NewEmail, OrderRow, PaymentRow};
 use conversor_server::domain::orders::Status;
 
 async fn database() -> (tempfile::TempDir, String) {
@@ -148,4 +148,48 @@ async fn expired_lease_is_requeued_and_fenced() {
         .map(|(k, _)| k)
         .collect();
     assert_eq!(kinds, ["payment_confirmed", "download_ready"]);
+}
+
+/// Two payment notices processed at once may finish in either order: a
+/// status fetched before the approval must not overwrite it, while a later
+/// decision (a refund) still does.
+#[tokio::test]
+async fn payment_status_never_goes_back() {
+    let (_dir, url) = database().await;
+    let db = Db::connect(&url).await.unwrap();
+    db.migrate().await.unwrap();
+    let order = paid_order(&db, 0).await;
+    db.insert_payment(&PaymentRow {
+        id: "p-1".into(),
+        order_id: order,
+        method: "pix".into(),
+        status: "pending".into(),
+        amount_cents: 1990,
+        qr_code: None,
+        qr_code_base64: None,
+        ticket_url: None,
+        expires_at: None,
+        idempotency_key: "k-1".into(),
+    })
+    .await
+    .unwrap();
+    let status = |db: Db| async move { db.payment("p-1").await.unwrap().unwrap().status };
+    assert!(db.set_payment_status("p-1", "in_process").await.unwrap());
+    assert!(db.set_payment_status("p-1", "approved").await.unwrap());
+    assert!(!db.set_payment_status("p-1", "pending").await.unwrap());
+    assert!(!db.set_payment_status("p-1", "in_process").await.unwrap());
+    assert_eq!(status(db.clone()).await, "approved");
+    assert!(db.set_payment_status("p-1", "refunded").await.unwrap());
+    assert!(!db.set_payment_status("p-1", "approved").await.unwrap());
+    assert_eq!(status(db.clone()).await, "refunded");
+    // A status Mercado Pago may add later does not undo a refund, is
+    // recorded over an approval, and can be left again.
+    assert!(!db.set_payment_status("p-1", "new_status").await.unwrap());
+    sqlx::query("UPDATE payments SET status = 'approved' WHERE id = 'p-1'")
+        .execute(&db.pool)
+        .await
+        .unwrap();
+    assert!(db.set_payment_status("p-1", "new_status").await.unwrap());
+    assert!(db.set_payment_status("p-1", "pending").await.unwrap());
+    assert_eq!(status(db.clone()).await, "pending");
 }

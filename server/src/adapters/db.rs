@@ -170,6 +170,29 @@ const CLAIM_PG: &str = "UPDATE jobs SET state = 'running', attempts = attempts +
      FOR UPDATE SKIP LOCKED) \
      RETURNING id, order_id, attempts, max_attempts";
 
+/// Mercado Pago's payment statuses in the order they can follow each other:
+/// open ones, then a decision, then what can undo an approval. An unknown
+/// status (not listed) can always be overwritten, and overwrites all but
+/// the last rank.
+const PAYMENT_STATUSES: &[(&str, u8)] = &[
+    ("pending", 0),
+    ("in_process", 0),
+    ("in_mediation", 1),
+    ("authorized", 0),
+    ("approved", 1),
+    ("rejected", 1),
+    ("cancelled", 1),
+    ("refunded", 2),
+    ("charged_back", 2),
+];
+
+fn payment_status_rank(status: &str) -> u8 {
+    PAYMENT_STATUSES
+        .iter()
+        .find(|(s, _)| *s == status)
+        .map_or(1, |(_, r)| *r)
+}
+
 impl Db {
     /// Opens the pool; `sqlite://path` files are created when missing.
     pub async fn connect(url: &str) -> DbResult<Db> {
@@ -439,14 +462,40 @@ impl Db {
         Ok(())
     }
 
-    pub async fn set_payment_status(&self, id: &str, status: &str) -> DbResult<()> {
-        sqlx::query("UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3")
+    /// Records Mercado Pago's status of a payment, never going back: two
+    /// notices processed at once can finish in either order, and a status
+    /// fetched before the approval must not overwrite it (the order would
+    /// be PAID with its payment "pending", and no refund could find it).
+    /// Returns whether the row changed.
+    pub async fn set_payment_status(&self, id: &str, status: &str) -> DbResult<bool> {
+        let rank = payment_status_rank(status);
+        let earlier: Vec<&str> = PAYMENT_STATUSES
+            .iter()
+            .filter(|(_, r)| *r <= rank)
+            .map(|(s, _)| *s)
+            .collect();
+        // Only constant status names are spliced in; the values are bound.
+        let list = earlier
+            .iter()
+            .map(|s| format!("'{s}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "UPDATE payments SET status = $1, updated_at = $2 WHERE id = $3 \
+             AND (status IN ({list}) OR status NOT IN ({all}))",
+            all = PAYMENT_STATUSES
+                .iter()
+                .map(|(s, _)| format!("'{s}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let done = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(status)
             .bind(now_ms())
             .bind(id)
             .execute(&self.pool)
             .await?;
-        Ok(())
+        Ok(done.rows_affected() > 0)
     }
 
     /// PENDING → PAID, the conversion job and the confirmation e-mail, all or
