@@ -144,8 +144,14 @@ pub fn tenths_opt(d: Option<&Duration>) -> Option<i64> {
 /// A duration in minutes as thousandths of a minute rounded to whole
 /// minutes, printed the way Java prints the decimal (`1320000.0`,
 /// `14400000` from ten million on).
+/// Largest magnitude [`thousandths`] prints: its product with 1000 is an
+/// integer an f64 holds exactly, so it reads back to itself.
+const MAX_THOUSANDTHS_MINUTES: f64 = 9e12;
+
 pub fn thousandths(minutes: f64) -> String {
-    let v = round_half_up(minutes) * 1000;
+    // Held to ±9e12 minutes (17 million years): beyond, the product would
+    // overflow and the printed number would not read back to itself.
+    let v = round_half_up(minutes.clamp(-MAX_THOUSANDTHS_MINUTES, MAX_THOUSANDTHS_MINUTES)) * 1000;
     if v.unsigned_abs() < 10_000_000 {
         format!("{v}.0")
     } else {

@@ -530,6 +530,34 @@ fn placeholders_after_a_placeholder_shaped_assignment_are_dropped() {
     assert_eq!(write(&again), first);
 }
 
+/// Found by fuzzing `read_mspdi`: a `WorkVariance` of 1.4e19 overflowed
+/// when printed in thousandths of a minute (a wrapped negative number in
+/// release builds) and did not read back to itself. Printed values are held
+/// to ±9e12 minutes, which read back exactly.
+#[test]
+fn huge_work_variances_are_held_and_stay_byte_stable() {
+    let p = read_str(&doc("<Tasks><Task><UID>1</UID><ID>1</ID>
+          <WorkVariance>14400022222222222220.0</WorkVariance></Task>
+          <Task><UID>2</UID><ID>2</ID>
+          <WorkVariance>-14400022222222222220.0</WorkVariance></Task></Tasks>"))
+    .unwrap();
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    assert!(
+        first.contains("<WorkVariance>9000000000000000</WorkVariance>"),
+        "{first}"
+    );
+    assert!(
+        first.contains("<WorkVariance>-9000000000000000</WorkVariance>"),
+        "{first}"
+    );
+    assert_eq!(write(&read_str(&first).unwrap()), first);
+}
+
 /// Found by fuzzing `read_mspdi` (a timeout): a few dozen recurring calendar
 /// exceptions over centuries expanded to hundreds of thousands of dated
 /// entries, a 10 KB document to 31 MB. One recurrence expands to at most
