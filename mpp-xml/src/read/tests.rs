@@ -617,6 +617,43 @@ fn monthly_exceptions_on_day_zero_expand_as_the_first() {
     assert_eq!(first, write(&read_str(&first).unwrap()));
 }
 
+/// Found by fuzzing `read_mspdi`: two monthly exceptions on the same days,
+/// the later-starting one first in the document. The legacy day entries
+/// let the later one in the list win, and the list was in document order
+/// before a write and in date order after it, so the shared days changed
+/// from working to non-working. Both now take the date order.
+#[test]
+fn overlapping_exceptions_decide_alike_before_and_after_a_write() {
+    let p = read_str(&doc(
+        "<Calendars><Calendar><UID>1</UID><Name>Standard</Name><IsBaseCalendar>1</IsBaseCalendar>
+          <Exceptions><Exception><EnteredByOccurrences>1</EnteredByOccurrences><TimePeriod>
+            <FromDate>2003-01-04T00:00:00</FromDate><ToDate>2003-03-04T23:59:00</ToDate></TimePeriod>
+            <Occurrences>3</Occurrences><Name>Off</Name><Type>4</Type><Period>1</Period>
+            <MonthDay>4</MonthDay><DayWorking>0</DayWorking></Exception>
+          <Exception><EnteredByOccurrences>1</EnteredByOccurrences><TimePeriod>
+            <FromDate>2002-12-04T00:00:00</FromDate><ToDate>2003-02-04T23:59:00</ToDate></TimePeriod>
+            <Occurrences>3</Occurrences><Name>On</Name><Type>4</Type><Period>1</Period>
+            <MonthDay>4</MonthDay><DayWorking>1</DayWorking><WorkingTimes><WorkingTime>
+            <FromTime>09:00:00</FromTime><ToTime>13:00:00</ToTime></WorkingTime></WorkingTimes>
+          </Exception></Exceptions>
+        </Calendar></Calendars>",
+    ))
+    .unwrap();
+    let write = |p: &Project| {
+        let mut out = Vec::new();
+        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+        String::from_utf8(out).unwrap()
+    };
+    let first = write(&p);
+    // 4 January 2003: both; the one starting later (non-working) wins.
+    let day = first
+        .split("<WeekDay>")
+        .find(|w| w.contains("<FromDate>2003-01-04T00:00:00</FromDate>"))
+        .expect("a legacy entry for 4 January 2003");
+    assert!(day.contains("<DayWorking>0</DayWorking>"), "{day}");
+    assert_eq!(first, write(&read_str(&first).unwrap()));
+}
+
 /// One assignment with these `TimephasedData` elements.
 fn with_periods(periods: &str) -> String {
     doc(&format!(

@@ -219,13 +219,16 @@ fn write_calendar<W: Write>(
 }
 
 /// Every exception occurrence (and work week day) as its own entry.
+/// Where exceptions overlap, the later one in the list wins: the list is
+/// taken in the order the `Exceptions` are written (by first date), which
+/// is the order they are read back in, so a write and read decide alike.
 fn legacy_entries(o: &Out) -> Vec<Exc> {
-    let weeks = &o.cal.work_weeks;
-    if weeks.is_empty() {
-        return expand::expand_all(&o.exceptions);
-    }
     let mut own = o.exceptions.clone();
     expand::sort(&mut own);
+    let weeks = &o.cal.work_weeks;
+    if weeks.is_empty() {
+        return expand::expand_all(&own);
+    }
     let mut merged = Vec::new();
     expand::merge(&mut merged, &own);
     for w in weeks {
