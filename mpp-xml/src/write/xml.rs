@@ -37,6 +37,20 @@ impl<W: Write> Xml<W> {
 
     /// `<name>` + newline, indented.
     fn tag_line(&mut self, open: &[u8], name: &str, close: &[u8]) -> io::Result<()> {
+        // As in `elem_ascii`: one copy into the buffer for a short line.
+        let indent = self.depth * 4;
+        let len = indent + open.len() + name.len() + close.len();
+        if len <= LINE {
+            let mut line = [b' '; LINE];
+            let mut at = indent;
+            for part in [open, name.as_bytes(), close] {
+                if let Some(slot) = line.get_mut(at..at + part.len()) {
+                    slot.copy_from_slice(part);
+                }
+                at += part.len();
+            }
+            return self.out.write_all(line.get(..len).unwrap_or_default());
+        }
         self.indent()?;
         self.out.write_all(open)?;
         self.out.write_all(name.as_bytes())?;
