@@ -45,6 +45,10 @@ const CACHE_DAYS: usize = 200_000;
 /// Working periods of one day, in seconds since midnight.
 type Periods = Vec<(i64, i64)>;
 
+/// A day's periods as cached and handed out: shared, so a lookup that hits
+/// the cache copies nothing (walks look up every day they cross).
+pub type DayPeriods = std::rc::Rc<[(i64, i64)]>;
+
 /// The calendar work is scheduled on, by UID.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CalendarRef {
@@ -57,7 +61,7 @@ pub enum CalendarRef {
 pub struct WorkTime<'p> {
     calendars: HashMap<i32, &'p Calendar>,
     factors: TimeFactors,
-    days: RefCell<HashMap<(CalendarRef, i64), Periods>>,
+    days: RefCell<HashMap<(CalendarRef, i64), DayPeriods>>,
     budget: Cell<i64>,
 }
 
@@ -157,7 +161,7 @@ impl<'p> WorkTime<'p> {
     }
 
     /// Working periods of `day` (days since 1970); none for an unknown calendar.
-    pub fn day(&self, cal: CalendarRef, day: i64) -> Periods {
+    pub fn day(&self, cal: CalendarRef, day: i64) -> DayPeriods {
         if let Some(p) = self.days.borrow().get(&(cal, day)) {
             return p.clone();
         }
@@ -176,6 +180,7 @@ impl<'p> WorkTime<'p> {
                     .collect()
             }
         };
+        let out: DayPeriods = out.into();
         let mut cache = self.days.borrow_mut();
         if cache.len() < CACHE_DAYS && !self.spent() {
             cache.insert((cal, day), out.clone());
@@ -297,21 +302,24 @@ impl<'p> WorkTime<'p> {
             }
             let day = if forward { start + n } else { start - n };
             let midnight = day * 86_400;
-            let mut periods = self.day(cal, day);
+            let cached = self.day(cal, day);
             if self.spent() {
                 return None;
             }
-            if !extra.is_empty() {
+            let extended;
+            let periods: &[(i64, i64)] = if extra.is_empty() {
+                &cached
+            } else {
                 // Each span is looked at on every day walked: charge them.
                 if !self.charge(extra.len()) {
                     return None;
                 }
-                periods = with_extra(periods, midnight, extra);
-            }
-            if !forward {
-                periods.reverse();
-            }
-            for (a, b) in periods {
+                extended = with_extra(cached.to_vec(), midnight, extra);
+                &extended
+            };
+            let n = periods.len();
+            let ordered = (0..n).filter_map(|i| periods.get(if forward { i } else { n - 1 - i }));
+            for &(a, b) in ordered {
                 // The part of the period on the right side of `from`.
                 let (a, b) = if day != start {
                     (a, b)

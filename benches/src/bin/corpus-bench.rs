@@ -1,13 +1,15 @@
 //! Warm in-process throughput of `.mpp` -> MSPDI over a list of files, the
 //! same measurement as MPXJ's oracle `Bench` so the two can be compared.
 //!
-//! Usage: `corpus-bench ROOT WARMUP RUNS [--preload] < list` (relative paths, one a line).
+//! Usage: `corpus-bench ROOT WARMUP RUNS [--preload] [--no-timephased] < list`
+//! (relative paths, one a line).
 //!
 //! By default each file is read from disk (the page cache, once warm) inside
 //! the timed loop into one reused buffer, as a converter would: the reading
 //! is counted against us, and the peak RSS is that of converting one file at
 //! a time. `--preload` holds every file in memory first, as MPXJ's `Bench`
-//! does (its RSS then includes the whole corpus).
+//! does (its RSS then includes the whole corpus). `--no-timephased` writes
+//! what MPXJ writes by default: no `TimephasedData`.
 
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
@@ -20,7 +22,7 @@ fn main() {
         args.get(1).and_then(|a| a.parse::<usize>().ok()),
         args.get(2).and_then(|a| a.parse::<usize>().ok()),
     ) else {
-        eprintln!("usage: corpus-bench ROOT WARMUP RUNS [--preload] < list");
+        eprintln!("usage: corpus-bench ROOT WARMUP RUNS [--preload] [--no-timephased] < list");
         std::process::exit(2);
     };
     let preload = args.iter().any(|a| a == "--preload");
@@ -47,7 +49,8 @@ fn main() {
     } else {
         Vec::new()
     };
-    let opts = mpp_xml::WriteOptions::default();
+    let mut opts = mpp_xml::WriteOptions::default();
+    opts.timephased = !args.iter().any(|a| a == "--no-timephased");
     let mut out = Vec::with_capacity(8 << 20);
     let mut input = Vec::with_capacity(4 << 20);
     for pass in 0..warm + runs {

@@ -161,7 +161,7 @@ fn manual_spans(wt: &WorkTime<'_>, cal: CalendarRef, dates: Dates) -> Vec<(DateT
     let hours = |day: i64| {
         let periods = wt.day(cal, day);
         if !periods.is_empty() {
-            return periods;
+            return periods.to_vec();
         }
         // Days of the week after `day`, Tuesday first (0 = Sunday).
         let weekday = i64::from(DateTime::from_secs(day.saturating_mul(86_400)).weekday());
@@ -170,6 +170,7 @@ fn manual_spans(wt: &WorkTime<'_>, cal: CalendarRef, dates: Dates) -> Vec<(DateT
             .map(|&w| day + 1 + (w - weekday - 1).rem_euclid(7))
             .map(|d| wt.day(cal, d))
             .find(|p| !p.is_empty())
+            .map(|p| p.to_vec())
             .unwrap_or_default()
     };
     let mut days = vec![(start.days(), hours(start.days()))];
