@@ -89,8 +89,14 @@ impl<W: Write> Xml<W> {
     }
 
     /// An element written only when the value is present.
-    pub fn opt<T: std::fmt::Display>(&mut self, name: &str, v: Option<T>) -> io::Result<()> {
+    pub fn opt<T: Text>(&mut self, name: &str, v: Option<T>) -> io::Result<()> {
         let Some(v) = v else { return Ok(()) };
+        if let Some(s) = v.as_str() {
+            return self.elem(name, s);
+        }
+        if let Some(d) = v.as_date() {
+            return self.date(name, d);
+        }
         let mut text = std::mem::take(&mut self.scratch);
         text.clear();
         // Writing into a String cannot fail.
@@ -158,6 +164,59 @@ pub(crate) fn is_xml_char(c: char) -> bool {
 }
 
 /// Escapes markup characters and drops characters XML 1.0 cannot carry.
+/// A value `Xml::opt` writes: text as it is and dates by hand, without the
+/// formatting machinery (most elements are one of those); anything else
+/// through `Display`.
+pub trait Text: std::fmt::Display {
+    fn as_str(&self) -> Option<&str> {
+        None
+    }
+    fn as_date(&self) -> Option<mpp_core::DateTime> {
+        None
+    }
+}
+
+impl Text for String {
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Text for &String {
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Text for &str {
+    fn as_str(&self) -> Option<&str> {
+        Some(self)
+    }
+}
+
+impl Text for mpp_core::DateTime {
+    fn as_date(&self) -> Option<mpp_core::DateTime> {
+        Some(*self)
+    }
+}
+
+macro_rules! display_text {
+    ($($t:ty),*) => { $(impl Text for $t {})* };
+}
+display_text!(
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    usize,
+    f64,
+    mpp_core::Guid,
+    crate::format::Hours
+);
+
 /// Longest line put together on the stack.
 const LINE: usize = 160;
 
