@@ -97,6 +97,11 @@ impl<W: Write> Xml<W> {
         if let Some(d) = v.as_date() {
             return self.date(name, d);
         }
+        self.display(name, &v)
+    }
+
+    /// Any value through `Display` (the slow path of `opt` and `date`).
+    fn display(&mut self, name: &str, v: &dyn std::fmt::Display) -> io::Result<()> {
         let mut text = std::mem::take(&mut self.scratch);
         text.clear();
         // Writing into a String cannot fail.
@@ -144,7 +149,8 @@ impl<W: Write> Xml<W> {
     pub fn date(&mut self, name: &str, d: mpp_core::DateTime) -> io::Result<()> {
         match d.iso_bytes() {
             Some(b) => self.elem_ascii(name, &b),
-            None => self.opt(name, Some(d)),
+            // Not `opt`, which sends dates here.
+            None => self.display(name, &d),
         }
     }
 
@@ -261,6 +267,26 @@ mod tests {
             String::from_utf8(v).unwrap(),
             "<A>\n    <B>x&lt;y &amp; &quot;z&quot;</B>\n</A>\n"
         );
+    }
+
+    /// Found by fuzzing `read_mspdi` (a stack overflow): a date outside the
+    /// years 0..=9999 went from `date` to `opt` and back, forever.
+    #[test]
+    fn dates_outside_four_digit_years_are_written_once() {
+        let far = mpp_core::DateTime::from_secs(400_000_000_000);
+        let early = mpp_core::DateTime::from_secs(-70_000_000_000);
+        let mut v = Vec::new();
+        let mut x = Xml::new(&mut v);
+        x.opt("D", Some(far)).unwrap();
+        x.date("E", early).unwrap();
+        x.opt("F", Some(mpp_core::DateTime::from_secs(0))).unwrap();
+        x.finish().unwrap();
+        let text = String::from_utf8(v).unwrap();
+        assert_eq!(
+            text,
+            format!("<D>{far}</D>\n<E>{early}</E>\n<F>1970-01-01T00:00:00</F>\n")
+        );
+        assert!(text.starts_with("<D>14645-"), "{text}");
     }
 
     #[test]
