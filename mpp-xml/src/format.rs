@@ -62,25 +62,30 @@ impl Hours {
             }
             signed |= v != 0;
             let mut digits = [0u8; 20];
-            let mut n = 0;
-            let mut v = v;
-            loop {
-                if let Some(d) = digits.get_mut(n) {
-                    *d = b'0' + (v % 10) as u8;
-                }
-                n += 1;
-                v /= 10;
-                if v == 0 {
-                    break;
-                }
-            }
-            for i in (0..n).rev() {
-                push(digits.get(i).copied().unwrap_or(b'0'));
+            for &d in decimal(v, &mut digits) {
+                push(d);
             }
             push(unit);
         }
         buf.get(..at).unwrap_or_default()
     }
+}
+
+/// The decimal digits of `v`, written at the end of `buf` (a u64 has at
+/// most 20), without the formatting machinery.
+pub fn decimal(mut v: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        if let Some(d) = buf.get_mut(at) {
+            *d = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || at == 0 {
+            break;
+        }
+    }
+    buf.get(at..).unwrap_or_default()
 }
 
 impl fmt::Display for Hours {
@@ -222,6 +227,9 @@ mod tests {
         assert_eq!(duration_hours(1.0 / 60.0), "PT0H1M0S");
         assert_eq!(duration_hours(-1.5), "PT-1H30M0S");
         assert_eq!(duration_hours(-0.5), "PT0H-30M0S");
+        for v in [0u64, 7, 10, 1234, u64::MAX] {
+            assert_eq!(decimal(v, &mut [0u8; 20]), v.to_string().as_bytes());
+        }
         assert_eq!(number(120000.00000000001, 4), "120000");
         assert_eq!(number(0.00055, 4), "0.0006");
         assert_eq!(number(-0.0, 2), "0");

@@ -13,6 +13,13 @@ fn doc(body: &str) -> String {
     )
 }
 
+/// The document the writer makes of `p`, with default options.
+fn written(p: &Project) -> String {
+    let mut out = Vec::new();
+    crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
+    String::from_utf8(out).unwrap()
+}
+
 fn read_str(text: &str) -> Result<Project> {
     read_bytes(text.as_bytes(), &ReadOptions::default())
 }
@@ -277,14 +284,9 @@ fn dangling_base_calendar_is_no_base() {
          <Resources><Resource><UID>1</UID><ID>1</ID><CalendarUID>5</CalendarUID></Resource></Resources>");
     let p = read_str(&text).unwrap();
     assert!(p.calendars[0].is_base());
-    let write = |p: &Project| {
-        let mut v = Vec::new();
-        crate::write(p, &mut v, &crate::WriteOptions::default()).unwrap();
-        v
-    };
-    let first = write(&p);
-    let again = read_bytes(&first, &ReadOptions::default()).unwrap();
-    assert_eq!(String::from_utf8(write(&again)), String::from_utf8(first));
+    let first = written(&p);
+    let again = read_bytes(first.as_bytes(), &ReadOptions::default()).unwrap();
+    assert_eq!(written(&again), first);
 }
 
 #[test]
@@ -335,13 +337,8 @@ fn assignments_to_missing_resources_stay_byte_stable() {
         </Assignments>",
     ))
     .unwrap();
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
-    let again = write(&read_str(&first).unwrap());
+    let first = written(&p);
+    let again = written(&read_str(&first).unwrap());
     assert_eq!(first, again);
     // The resource-less assignment and the real one; not the dangling one.
     assert_eq!(first.matches("<Assignment>").count(), 2, "{first}");
@@ -358,14 +355,9 @@ fn elapsed_year_durations_survive_write_and_read() {
           <Duration>PT7H58M41S</Duration><DurationFormat>46</DurationFormat></Task></Tasks>",
     ))
     .unwrap();
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     assert!(first.contains("<Duration>PT7H58M41S</Duration>"), "{first}");
-    assert_eq!(first, write(&read_str(&first).unwrap()));
+    assert_eq!(first, written(&read_str(&first).unwrap()));
 }
 
 /// Found by fuzzing `read_mspdi`: a custom value made only of characters
@@ -392,14 +384,9 @@ fn characters_xml_cannot_carry_are_dropped_on_reading() {
         "{:?}",
         t.custom
     );
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     assert!(!first.contains("<FieldID>188743731</FieldID>\n                <Value>"));
-    assert_eq!(first, write(&read_str(&first).unwrap()));
+    assert_eq!(first, written(&read_str(&first).unwrap()));
 }
 
 /// Found by fuzzing `read_mspdi`: a placeholder was numbered after an
@@ -417,18 +404,13 @@ fn placeholders_are_numbered_after_the_written_assignments() {
         </Assignments>",
     ))
     .unwrap();
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     assert_eq!(first.matches("<Assignment>").count(), 2, "{first}");
     assert!(
         first.contains("<UID>2</UID>\n            <TaskUID>2</TaskUID>"),
         "{first}"
     );
-    assert_eq!(first, write(&read_str(&first).unwrap()));
+    assert_eq!(first, written(&read_str(&first).unwrap()));
 }
 
 /// Found by fuzzing `read_mspdi`: a real assignment without a resource that
@@ -440,18 +422,13 @@ fn only_placeholders_the_writer_remakes_are_dropped() {
     let tasks = "<Tasks><Task><UID>1</UID><ID>1</ID><PercentComplete>50</PercentComplete>
           <Start>2024-01-01T08:00:00</Start><Finish>2024-01-03T17:00:00</Finish>
           <Duration>PT24H0M0S</Duration></Task></Tasks>";
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
     // The writer's own placeholder (no assignment in the model) is dropped
     // on reading and made again.
-    let made = write(&read_str(&doc(tasks)).unwrap());
+    let made = written(&read_str(&doc(tasks)).unwrap());
     assert_eq!(made.matches("<Assignment>").count(), 1, "{made}");
     let again = read_str(&made).unwrap();
     assert!(again.assignments.is_empty());
-    assert_eq!(write(&again), made);
+    assert_eq!(written(&again), made);
     // A resource-less assignment with other values is kept, and stays.
     let real = read_str(&doc(&format!(
         "{tasks}<Assignments><Assignment><UID>5</UID><TaskUID>1</TaskUID>
@@ -461,10 +438,10 @@ fn only_placeholders_the_writer_remakes_are_dropped() {
     )))
     .unwrap();
     assert_eq!(real.assignments.len(), 1);
-    let first = write(&real);
+    let first = written(&real);
     let back = read_str(&first).unwrap();
     assert_eq!(back.assignments.len(), 1, "{first}");
-    assert_eq!(write(&back), first);
+    assert_eq!(written(&back), first);
 }
 
 /// Found by fuzzing `read_mspdi`: a finished blank row (no duration, no
@@ -479,17 +456,12 @@ fn placeholders_of_finished_blank_rows_are_remade() {
           <Duration>PT80H0M0S</Duration><PercentComplete>100</PercentComplete>
           <ActualFinish>2024-01-12T17:00:00</ActualFinish></Task></Tasks>"))
     .unwrap();
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     let placeholder = &first[first.find("<Assignment>").expect("a placeholder")..];
     assert!(!placeholder.contains("<ActualFinish>"), "{first}");
     let again = read_str(&first).unwrap();
     assert!(again.assignments.is_empty(), "{:?}", again.assignments);
-    assert_eq!(write(&again), first);
+    assert_eq!(written(&again), first);
 }
 
 /// Found by fuzzing `read_mspdi`: a real resource-less assignment shaped like
@@ -514,12 +486,7 @@ fn placeholders_after_a_placeholder_shaped_assignment_are_dropped() {
     ))
     .unwrap();
     assert_eq!(p.assignments.len(), 1);
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     assert!(
         first.contains("<UID>8</UID>\n            <TaskUID>2</TaskUID>"),
         "{first}"
@@ -527,7 +494,7 @@ fn placeholders_after_a_placeholder_shaped_assignment_are_dropped() {
     let again = read_str(&first).unwrap();
     let uids: Vec<i32> = again.assignments.iter().map(|a| a.uid).collect();
     assert_eq!(uids, [7], "the real one is kept, the placeholder dropped");
-    assert_eq!(write(&again), first);
+    assert_eq!(written(&again), first);
 }
 
 /// Found by fuzzing `read_mspdi`: a `WorkVariance` of 1.4e19 overflowed
@@ -541,12 +508,7 @@ fn huge_work_variances_are_held_and_stay_byte_stable() {
           <Task><UID>2</UID><ID>2</ID>
           <WorkVariance>-14400022222222222220.0</WorkVariance></Task></Tasks>"))
     .unwrap();
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     assert!(
         first.contains("<WorkVariance>9000000000000000</WorkVariance>"),
         "{first}"
@@ -555,7 +517,7 @@ fn huge_work_variances_are_held_and_stay_byte_stable() {
         first.contains("<WorkVariance>-9000000000000000</WorkVariance>"),
         "{first}"
     );
-    assert_eq!(write(&read_str(&first).unwrap()), first);
+    assert_eq!(written(&read_str(&first).unwrap()), first);
 }
 
 /// Found by fuzzing `read_mspdi` (a timeout): a few dozen recurring calendar
@@ -600,12 +562,7 @@ fn monthly_exceptions_on_day_zero_expand_as_the_first() {
         </Calendar></Calendars>",
     ))
     .unwrap();
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     assert!(
         first.contains("<FromDate>2003-03-01T00:00:00</FromDate>"),
         "{first}"
@@ -614,7 +571,7 @@ fn monthly_exceptions_on_day_zero_expand_as_the_first() {
         !first.contains("<FromDate>2003-02-01T00:00:00</FromDate>"),
         "{first}"
     );
-    assert_eq!(first, write(&read_str(&first).unwrap()));
+    assert_eq!(first, written(&read_str(&first).unwrap()));
 }
 
 /// Found by fuzzing `read_mspdi`: two monthly exceptions on the same days,
@@ -639,19 +596,14 @@ fn overlapping_exceptions_decide_alike_before_and_after_a_write() {
         </Calendar></Calendars>",
     ))
     .unwrap();
-    let write = |p: &Project| {
-        let mut out = Vec::new();
-        crate::write(p, &mut out, &crate::WriteOptions::default()).unwrap();
-        String::from_utf8(out).unwrap()
-    };
-    let first = write(&p);
+    let first = written(&p);
     // 4 January 2003: both; the one starting later (non-working) wins.
     let day = first
         .split("<WeekDay>")
         .find(|w| w.contains("<FromDate>2003-01-04T00:00:00</FromDate>"))
         .expect("a legacy entry for 4 January 2003");
     assert!(day.contains("<DayWorking>0</DayWorking>"), "{day}");
-    assert_eq!(first, write(&read_str(&first).unwrap()));
+    assert_eq!(first, written(&read_str(&first).unwrap()));
 }
 
 /// One assignment with these `TimephasedData` elements.
@@ -726,15 +678,14 @@ fn timephased_periods_read_as_written_and_write_again() {
     );
     assert_eq!(t.actual.len(), 2);
     assert_eq!(t.actual[1].work, 33.0);
-    let write = |p: &Project| crate::to_string(p, &crate::WriteOptions::default());
-    let first = write(&p);
+    let first = written(&p);
     // Remaining first; the long run in two periods (no calendar: by wall-clock time).
     assert_eq!(first.matches("<TimephasedData>").count(), 5, "{first}");
     assert!(first.contains("<Finish>2016-01-09T08:00:00</Finish>"));
     assert!(first.find("<Type>1</Type>") < first.find("<Type>2</Type>"));
     let again = read_str(&first).unwrap();
     assert_eq!(again.assignments[0].timephased.actual.len(), 3);
-    assert_eq!(write(&again), first);
+    assert_eq!(written(&again), first);
 }
 
 #[test]

@@ -13,7 +13,8 @@ use mpp_core::{Assignment, DateTime, Duration, Project, Resource, ResourceType, 
 
 use super::{baseline, custom, Ctx, Xml};
 use crate::format::{
-    bool01, minutes, money_opt, number, percent, tenths_opt, units, work_opt, work_variance, Hours,
+    bool01, decimal, minutes, money_opt, number, percent, tenths_opt, units, work_opt,
+    work_variance, Hours,
 };
 
 /// `ResourceUID` of an assignment without a resource.
@@ -373,31 +374,10 @@ fn period<W: Write>(
     // machinery.
     x.open("TimephasedData")?;
     x.elem_ascii("Type", kind.as_bytes())?;
-    let mut digits = [0u8; 12];
-    let mut n = 0;
-    let mut v = uid.unsigned_abs();
-    loop {
-        if let Some(d) = digits.get_mut(n) {
-            *d = b'0' + (v % 10) as u8;
-        }
-        n += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
+    match u64::try_from(uid) {
+        Ok(v) => x.elem_ascii("UID", decimal(v, &mut [0u8; 20]))?,
+        Err(_) => x.opt("UID", Some(uid))?,
     }
-    if uid < 0 {
-        if let Some(d) = digits.get_mut(n) {
-            *d = b'-';
-        }
-        n += 1;
-    }
-    let digits = digits.get(..n).unwrap_or_default();
-    let mut text = [0u8; 12];
-    for (slot, d) in text.iter_mut().zip(digits.iter().rev()) {
-        *slot = *d;
-    }
-    x.elem_ascii("UID", text.get(..n).unwrap_or_default())?;
     x.date("Start", start)?;
     x.date("Finish", finish)?;
     x.elem_ascii("Unit", if hourly { b"1" } else { b"2" })?;
